@@ -1,0 +1,128 @@
+# Hearth top-level Makefile. `make` builds everything into build/; see README.md for the targets.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+B := build
+
+# ---------------------------------------------------------------------------------------------
+# Debian packages the build and the tests need. `make deps` installs what is missing.
+DEPS := gcc make binutils python3 qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
+        check pkg-config python3-pexpect
+# ---------------------------------------------------------------------------------------------
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+        -Wimplicit-fallthrough
+
+# Hypervisor: freestanding, no SSE, no red zone (interrupts use the stack), frame pointers for
+# backtraces. -fpie with a fixed link address lets the image live at 0xffff82d040000000, inside
+# the hypervisor's L4 slots, which -mcmodel=kernel (top 2 GiB) cannot reach.
+HYP_CFLAGS := $(WARN) -O2 -g -ffreestanding -fno-builtin-printf -fno-stack-protector \
+        -fpie -fno-plt -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
+        -fno-asynchronous-unwind-tables -fcf-protection=none -fno-jump-tables \
+        -nostdinc -isystem $(shell gcc -print-file-name=include) -Ihyp -Iguest-abi \
+        -include hyp/lib/visibility.h -MMD -MP
+HYP_ASFLAGS := -D__ASSEMBLY__ -g -Ihyp -MMD -MP
+HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+        -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,-T,hyp/arch/hyp.ld
+
+include hyp/hyp.mk
+
+HYP_OBJS := $(patsubst %.c,$(B)/%.o,$(filter %.c,$(HYP_SRCS))) \
+            $(patsubst %.S,$(B)/%.o,$(filter %.S,$(HYP_SRCS)))
+
+$(B)/hyp/%.o: hyp/%.c
+	@mkdir -p $(@D)
+	gcc $(HYP_CFLAGS) -c $< -o $@
+
+$(B)/hyp/%.o: hyp/%.S
+	@mkdir -p $(@D)
+	gcc $(HYP_ASFLAGS) -c $< -o $@
+
+# Two links: the first with an empty symbol table, whose `nm` output becomes the table of the
+# second. The table sits after everything else in the image, so no other address moves.
+$(B)/hyp/syms0.o: hyp/tools/mksyms.py
+	@mkdir -p $(@D)
+	python3 hyp/tools/mksyms.py < /dev/null > $(B)/hyp/syms0.S
+	gcc $(HYP_ASFLAGS) -c $(B)/hyp/syms0.S -o $@
+
+$(B)/hyp/hyp-stage1.elf: $(HYP_OBJS) $(B)/hyp/syms0.o hyp/arch/hyp.ld
+	gcc $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) $(B)/hyp/syms0.o
+
+$(B)/hyp/syms.o: $(B)/hyp/hyp-stage1.elf hyp/tools/mksyms.py
+	nm -n $< | python3 hyp/tools/mksyms.py > $(B)/hyp/syms.S
+	gcc $(HYP_ASFLAGS) -c $(B)/hyp/syms.S -o $@
+
+$(B)/hyp/hyp.elf: $(B)/hyp/syms.o
+	gcc $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) $(B)/hyp/syms.o
+	python3 hyp/tools/checkimage.py $(B)/hyp/hyp-stage1.elf $@
+
+# ---------------------------------------------------------------------------------------------
+# Boot ISO: GRUB (BIOS) with multiboot2 for hyp and one module2 per module.
+ISO_MODULES := hyp/boot/hello.mod
+$(B)/hearth.iso: $(B)/hyp/hyp.elf hyp/boot/grub.cfg $(ISO_MODULES)
+	rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
+	cp $(B)/hyp/hyp.elf $(B)/iso/boot/hyp.elf
+	cp $(ISO_MODULES) $(B)/iso/boot/
+	cp hyp/boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(B)/iso 2> $(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Host unit tests (Check, ASan + UBSan).
+UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wimplicit-fallthrough -O1 -g \
+        -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+        -DHOST_TEST -Dvsnprintf=hyp_vsnprintf -Dsnprintf=hyp_snprintf \
+        -Ihyp -Itests/unit/support -MMD -MP
+UNIT_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+UNIT_COMMON := tests/unit/support/stubs.c hyp/lib/vsnprintf.c
+
+UNIT_TESTS :=
+include tests/unit/unit.mk
+
+define unit_rule
+$(B)/unit/$(1): $(patsubst %.c,$(B)/unit/obj/%.o,$(sort $($(1)_SRCS) $(UNIT_COMMON)))
+	gcc $(UNIT_CFLAGS) -o $$@ $$^ $(UNIT_LIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+$(B)/unit/obj/%.o: %.c
+	@mkdir -p $(@D)
+	gcc $(UNIT_CFLAGS) -c $< -o $@
+
+UNIT_BINS := $(addprefix $(B)/unit/,$(UNIT_TESTS))
+
+# ---------------------------------------------------------------------------------------------
+.PHONY: all hyp iso deps run debug test test-unit test-integration clean
+all: hyp iso $(UNIT_BINS)
+hyp: $(B)/hyp/hyp.elf
+iso: $(B)/hearth.iso
+
+deps:
+	@tests/tools/deps.sh $(DEPS)
+
+QEMU := qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp 2 -no-reboot \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run: deps
+	$(MAKE) iso
+	$(QEMU) -nographic -boot d -nic none -cdrom $(B)/hearth.iso
+
+debug: deps
+	$(MAKE) iso
+	@echo "QEMU waits for gdb: gdb -ex 'target remote :1234' $(B)/hyp/hyp.elf"
+	$(QEMU) -nographic -boot d -nic none -cdrom $(B)/hearth.iso -s -S
+
+test: deps
+	$(MAKE) all
+	$(MAKE) test-unit
+	$(MAKE) test-integration
+
+test-unit: $(UNIT_BINS)
+	@tests/unit/run.sh $(UNIT_BINS)
+
+test-integration: hyp iso
+	python3 tests/integration/run.py --build $(B)
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
