@@ -1,0 +1,2 @@
+# hyp.mk - the hypervisor's sources, listed per subsystem (the dependency graph of hyp/).
+HYP_SRCS :=
