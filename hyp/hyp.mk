@@ -1,2 +1,14 @@
 # hyp.mk - the hypervisor's sources, listed per subsystem (the dependency graph of hyp/).
-HYP_SRCS :=
+
+HYP_ARCH := hyp/arch/boot.S hyp/arch/entry.S hyp/arch/trampoline.S hyp/arch/cpu.c \
+            hyp/arch/traps.c hyp/arch/irq.c hyp/arch/pic.c hyp/arch/apic.c hyp/arch/ioapic.c \
+            hyp/arch/tsc.c hyp/arch/acpi.c hyp/arch/acpi_tables.c hyp/arch/smp.c hyp/arch/power.c
+HYP_BOOT := hyp/boot/setup.c hyp/boot/multiboot2.c hyp/boot/pvh.c hyp/boot/bootinfo.c \
+            hyp/boot/cmdline.c hyp/boot/test_fault.c
+HYP_CONSOLE := hyp/console/console.c hyp/console/serial.c hyp/console/ring.c hyp/console/keys.c
+HYP_LIB := hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/symbols.c
+HYP_MM := hyp/mm/mm.c hyp/mm/paging.c hyp/mm/bootmem.c hyp/mm/buddy.c hyp/mm/xheap.c \
+          hyp/mm/xmalloc.c
+HYP_TIME := hyp/time/time.c hyp/time/scale.c hyp/time/timer_queue.c hyp/time/rtc_date.c
+
+HYP_SRCS := $(HYP_ARCH) $(HYP_BOOT) $(HYP_CONSOLE) $(HYP_LIB) $(HYP_MM) $(HYP_TIME)

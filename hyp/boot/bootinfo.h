@@ -48,4 +48,27 @@ struct boot_info {
     unsigned int nr_errors; /* malformed items found (each reported on the console) */
 };
 
+/*
+ * bootinfo_check_modules - drop the modules a loader got wrong, so later code may trust the list.
+ * @bi:  filled by a parser; its mods[], nr_mods, info_start and info_end are read.
+ * @who: the message prefix naming the loader format ("mb2", "pvh").
+ *
+ * A module is dropped, with a KERN_WARNING message and nr_errors incremented, when its end is not
+ * above its start, when it overlaps [info_start, info_end), or when it overlaps an earlier module
+ * that was kept (the message names both indices; the first one wins). Indices in messages are the
+ * loader's order. The kept modules stay in order, packed at the front of mods[]. Boot context.
+ */
+void bootinfo_check_modules(struct boot_info *bi, const char *who);
+
+/*
+ * bootinfo_usable_bytes - how many bytes of RAM the memory map offers.
+ * @bi: a filled boot_info; not changed.
+ *
+ * Returns the size of the union of the MEM_USABLE ranges: firmware maps can list a usable range
+ * twice or overlapping, and such bytes are counted once. Ranges of other types do not reduce the
+ * total (a byte listed as both usable and reserved counts as usable). A range whose base + len
+ * would pass 2^64 counts only up to 2^64 - 1. Boot context, no locks.
+ */
+uint64_t bootinfo_usable_bytes(const struct boot_info *bi);
+
 #endif /* HYP_BOOT_BOOTINFO_H */

@@ -1,0 +1,2 @@
+build/hyp/arch/boot.o: hyp/arch/boot.S hyp/arch/layout.h
+hyp/arch/layout.h:

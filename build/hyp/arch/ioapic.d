@@ -1,0 +1,12 @@
+build/hyp/arch/ioapic.o: hyp/arch/ioapic.c hyp/lib/visibility.h \
+ hyp/arch/acpi_tables.h hyp/lib/lib.h hyp/arch/arch.h hyp/arch/layout.h \
+ hyp/arch/ioapic.h hyp/mm/mm.h hyp/boot/bootinfo.h hyp/mm/page_info.h
+hyp/lib/visibility.h:
+hyp/arch/acpi_tables.h:
+hyp/lib/lib.h:
+hyp/arch/arch.h:
+hyp/arch/layout.h:
+hyp/arch/ioapic.h:
+hyp/mm/mm.h:
+hyp/boot/bootinfo.h:
+hyp/mm/page_info.h:

@@ -1,0 +1,1 @@
+build/hyp/arch/trampoline.o: hyp/arch/trampoline.S

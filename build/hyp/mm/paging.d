@@ -1,0 +1,11 @@
+build/hyp/mm/paging.o: hyp/mm/paging.c hyp/lib/visibility.h \
+ hyp/arch/arch.h hyp/arch/layout.h hyp/lib/lib.h hyp/mm/paging.h \
+ hyp/mm/mm.h hyp/boot/bootinfo.h hyp/mm/page_info.h
+hyp/lib/visibility.h:
+hyp/arch/arch.h:
+hyp/arch/layout.h:
+hyp/lib/lib.h:
+hyp/mm/paging.h:
+hyp/mm/mm.h:
+hyp/boot/bootinfo.h:
+hyp/mm/page_info.h:

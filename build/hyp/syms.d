@@ -1,0 +1,1 @@
+build/hyp/syms.o: build/hyp/syms.S

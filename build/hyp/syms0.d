@@ -1,0 +1,1 @@
+build/hyp/syms0.o: build/hyp/syms0.S

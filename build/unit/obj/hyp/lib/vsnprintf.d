@@ -1,0 +1,2 @@
+build/unit/obj/hyp/lib/vsnprintf.o: hyp/lib/vsnprintf.c hyp/lib/lib.h
+hyp/lib/lib.h:

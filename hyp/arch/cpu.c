@@ -1,0 +1,149 @@
+/* cpu.c - CPU feature detection and the per-CPU descriptor tables: GDT, TSS with IST stacks, IDT. */
+#include "arch/arch.h"
+#include "arch/percpu.h"
+
+struct cpu_features boot_cpu_features;
+struct percpu percpu_blocks[MAX_CPUS];
+
+/* The IDT is shared by all CPUs: 256 gates pointing into entry.S's 16-byte stubs. */
+static uint64_t idt[256 * 2] __attribute__((aligned(16)));
+extern const char entry_stubs[];
+void cpu_load_segments(uint16_t cs, uint16_t ds);
+
+#define IST_NMI 1
+#define IST_DF 2
+#define IST_MC 3
+
+struct percpu *this_cpu(void)
+{
+    struct percpu *pc;
+
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(pc));
+    return pc;
+}
+
+unsigned int cpu_id(void)
+{
+    return this_cpu()->id;
+}
+
+static void copy_regs_string(char *dst, const struct cpuid_regs *r, bool abcd)
+{
+    const uint32_t w[4] = {r->a, r->b, r->c, r->d};
+    const uint32_t v[3] = {r->b, r->d, r->c};
+
+    if (abcd)
+        memcpy(dst, w, 16);
+    else
+        memcpy(dst, v, 12);
+}
+
+/* Read CPUID once on the boot CPU; every CPU of a machine is assumed to have the same features. */
+void cpu_detect_features(void)
+{
+    struct cpu_features *f = &boot_cpu_features;
+    struct cpuid_regs r = cpuid(0, 0);
+    uint32_t max_basic = r.a, max_ext;
+
+    copy_regs_string(f->vendor, &r, false);
+    r = cpuid(1, 0);
+    f->x2apic = r.c & (1u << 21);
+    f->tsc_deadline = r.c & (1u << 24);
+    f->hypervisor = r.c & (1u << 31);
+    f->pge = r.d & (1u << 13);
+    if (max_basic >= 7) {
+        r = cpuid(7, 0);
+        f->smep = r.b & (1u << 7);
+        f->smap = r.b & (1u << 20);
+    }
+    max_ext = cpuid(0x80000000, 0).a;
+    if (max_ext >= 0x80000001) {
+        r = cpuid(0x80000001, 0);
+        f->nx = r.d & (1u << 20);
+        f->pdpe1gb = r.d & (1u << 26);
+    }
+    if (max_ext >= 0x80000004) {
+        for (uint32_t i = 0; i < 3; i++) {
+            r = cpuid(0x80000002 + i, 0);
+            copy_regs_string(f->brand + 16 * i, &r, true);
+        }
+    }
+    if (max_ext >= 0x80000007)
+        f->invariant_tsc = cpuid(0x80000007, 0).d & (1u << 8);
+}
+
+static void set_gate(unsigned int vec, unsigned int ist)
+{
+    uint64_t addr = (uint64_t)(entry_stubs + 16 * vec);
+
+    /* present, DPL 0, 64-bit interrupt gate (interrupts off on entry) */
+    idt[2 * vec] = (addr & 0xffff) | ((uint64_t)HYP_CS << 16) | ((uint64_t)ist << 32) |
+                   (0x8eull << 40) | ((addr >> 16 & 0xffff) << 48);
+    idt[2 * vec + 1] = addr >> 32;
+}
+
+/* Fill the shared IDT once, on the boot CPU. NMI, #DF and #MC run on their own IST stacks so a
+ * broken main stack (overflow into the guard page) still gets a report. */
+void idt_init(void)
+{
+    for (unsigned int v = 0; v < 256; v++)
+        set_gate(v, 0);
+    set_gate(2, IST_NMI);
+    set_gate(8, IST_DF);
+    set_gate(18, IST_MC);
+}
+
+static void gdt_fill(struct percpu *pc)
+{
+    uint64_t tss = (uint64_t)&pc->tss;
+    uint64_t limit = sizeof(pc->tss) - 1;
+
+    pc->gdt[0] = 0;
+    pc->gdt[HYP_CS / 8] = 0x00af9a000000ffffull; /* 64-bit code, DPL 0 */
+    pc->gdt[HYP_DS / 8] = 0x00cf92000000ffffull; /* data, DPL 0 */
+    pc->gdt[HYP_TSS / 8] = (limit & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
+                           ((limit >> 16 & 0xf) << 48) | ((tss >> 24 & 0xff) << 56);
+    pc->gdt[HYP_TSS / 8 + 1] = tss >> 32;
+}
+
+static void tss_fill(struct percpu *pc)
+{
+    uint64_t base = pc->stack_base;
+
+    memset(&pc->tss, 0, sizeof(pc->tss));
+    pc->tss.rsp[0] = base + (STACK_MAIN_PAGE + STACK_MAIN_PAGES) * 4096ull;
+    pc->tss.ist[IST_NMI - 1] = base + (STACK_NMI_PAGE + STACK_IST_PAGES) * 4096ull;
+    pc->tss.ist[IST_DF - 1] = base + (STACK_DF_PAGE + STACK_IST_PAGES) * 4096ull;
+    pc->tss.ist[IST_MC - 1] = base + (STACK_MC_PAGE + STACK_IST_PAGES) * 4096ull;
+    pc->tss.iomap_base = sizeof(pc->tss); /* no I/O bitmap: ring 3 gets no ports */
+}
+
+void cpu_init_tables(struct percpu *pc)
+{
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) gdtr = {sizeof(pc->gdt) - 1, (uint64_t)pc->gdt},
+                              idtr = {sizeof(idt) - 1, (uint64_t)idt};
+    uint64_t cr4 = read_cr4();
+
+    pc->self = pc;
+    gdt_fill(pc);
+    tss_fill(pc);
+    __asm__ volatile("lgdt %0" ::"m"(gdtr));
+    cpu_load_segments(HYP_CS, HYP_DS);
+    wrmsr(MSR_GS_BASE, (uint64_t)pc);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    __asm__ volatile("ltr %w0" ::"r"(HYP_TSS));
+    __asm__ volatile("lidt %0" ::"m"(idtr));
+
+    if (boot_cpu_features.nx)
+        wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+    if (boot_cpu_features.smep)
+        cr4 |= CR4_SMEP;
+    if (boot_cpu_features.smap)
+        cr4 |= CR4_SMAP;
+    if (boot_cpu_features.pge)
+        cr4 |= CR4_PGE;
+    write_cr4(cr4);
+}

@@ -1,0 +1,91 @@
+/* entry.S - exception and interrupt entry: one 16-byte stub per vector pushes (error code,
+ * vector), the common path saves the registers as struct cpu_regs and calls trap_dispatch(). */
+#include "arch/layout.h"
+
+        .section .text.entry, "ax"
+        .code64
+
+/* Vectors whose exceptions push an error code themselves. */
+#define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
+                        (v) == 29 || (v) == 30)
+
+        .balign 16
+        .globl entry_stubs
+entry_stubs:
+        .set v, 0
+        .rept 256
+        .balign 16
+        .if !HAS_ERRCODE(v)
+        pushq   $0
+        .endif
+        pushq   $v
+        jmp     entry_common
+        .set v, v + 1
+        .endr
+
+entry_common:
+        pushq   %rax
+        pushq   %rbx
+        pushq   %rcx
+        pushq   %rdx
+        pushq   %rsi
+        pushq   %rdi
+        pushq   %rbp
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        cld
+        mov     %rsp, %rdi
+        /* Frame for backtraces: the interrupted rip and rbp look like a call frame. */
+        pushq   17*8(%rsp)              /* rip */
+        pushq   %rbp
+        mov     %rsp, %rbp
+        call    trap_dispatch
+        add     $16, %rsp
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx
+        popq    %rbx
+        popq    %rax
+        add     $16, %rsp               /* vector, error code */
+        iretq
+
+/* void cpu_load_segments(uint16_t cs, uint16_t ds): reload every segment register after lgdt. */
+        .globl cpu_load_segments
+cpu_load_segments:
+        mov     %esi, %ds
+        mov     %esi, %es
+        mov     %esi, %ss
+        xor     %eax, %eax
+        mov     %eax, %fs
+        pushq   %rdi
+        leaq    1f(%rip), %rax
+        pushq   %rax
+        lretq
+1:      ret
+
+/* void switch_stack_and_call(uint64_t rsp, void (*fn)(void *), void *arg): never returns. */
+        .globl switch_stack_and_call
+switch_stack_and_call:
+        mov     %rdi, %rsp
+        xor     %ebp, %ebp
+        mov     %rdx, %rdi
+        call    *%rsi
+        ud2
+
+        .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,201 @@
+/* smp.c - start the other processors (INIT-SIPI-SIPI through a real-mode trampoline), run
+ * functions on other CPUs, stop them. */
+#include "arch/acpi_tables.h"
+#include "arch/arch.h"
+#include "arch/percpu.h"
+#include "lib/spinlock.h"
+#include "mm/mm.h"
+
+#define AP_START_TIMEOUT_US 1000000
+#define CALL_TIMEOUT_US 1000000
+
+extern const char trampoline_start[], trampoline_end[], tr_32[], tr_64[], tr_gdt[];
+extern char tr_gdt_base[], tr_jump32[], tr_jump64[], tr_cr3[], tr_efer[], tr_stack[], tr_entry[],
+    tr_cpu[];
+
+/* One mailbox per target CPU. Lock legend: [m] the mailbox's lock, held by the caller from
+ * posting the call until the target has taken it (and finished it, when waiting). */
+struct call_mailbox {
+    struct spinlock lock;
+    void (*volatile fn)(void *); /* [m] */
+    void *volatile arg;          /* [m] */
+    volatile bool done;          /* [m] */
+};
+
+static struct call_mailbox mailboxes[MAX_CPUS];
+static unsigned int nr_present = 1;
+static volatile unsigned int nr_online = 1;
+static void (*ap_main_fn)(void);
+
+unsigned int smp_nr_present(void)
+{
+    const struct acpi_info *ai = acpi_get_info();
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; ai && i < ai->nr_cpus; i++)
+        n += ai->cpus[i].enabled;
+    nr_present = n ? MIN(n, (unsigned int)MAX_CPUS) : 1;
+    return nr_present;
+}
+
+unsigned int smp_nr_online(void)
+{
+    return nr_online;
+}
+
+static void call_function_irq(struct cpu_regs *regs __unused)
+{
+    struct call_mailbox *mb = &mailboxes[cpu_id()];
+    void (*fn)(void *) = mb->fn;
+
+    if (fn) {
+        mb->fn = NULL;
+        fn(mb->arg);
+        __atomic_store_n(&mb->done, true, __ATOMIC_RELEASE);
+    }
+}
+
+static void stop_irq(struct cpu_regs *regs __unused)
+{
+    this_cpu()->online = false;
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/* The boot CPU's logical number is 0, whatever its APIC id. */
+void smp_prepare_bsp(void)
+{
+    percpu_blocks[0].apic_id = apic_id();
+    percpu_blocks[0].online = true;
+    irq_set_local_handler(VEC_CALL_FUNCTION, call_function_irq);
+    irq_set_local_handler(VEC_STOP, stop_irq);
+}
+
+static void ap_entry(unsigned int cpu)
+{
+    struct percpu *pc = &percpu_blocks[cpu];
+
+    cpu_init_tables(pc);
+    apic_init_ap();
+    ap_main_fn(); /* marks the CPU online and never returns */
+}
+
+/* Mark this AP online; called by the AP's main function once its subsystems are ready. */
+void smp_ap_online(void)
+{
+    this_cpu()->online = true;
+    __atomic_fetch_add(&nr_online, 1, __ATOMIC_SEQ_CST);
+}
+
+static void trampoline_install(void)
+{
+    paddr_t base = mm_trampoline_page();
+    char *t = maddr_to_virt(base);
+    uint64_t efer = EFER_LME | (boot_cpu_features.nx ? EFER_NXE : 0);
+
+#define TR_FIELD(sym) (t + ((sym) - trampoline_start))
+    ASSERT(trampoline_end - trampoline_start <= (long)PAGE_SIZE);
+    memcpy(t, trampoline_start, trampoline_end - trampoline_start);
+    *(uint32_t *)TR_FIELD(tr_gdt_base) = (uint32_t)(base + (tr_gdt - trampoline_start));
+    *(uint32_t *)TR_FIELD(tr_jump32) = (uint32_t)(base + (tr_32 - trampoline_start));
+    *(uint32_t *)TR_FIELD(tr_jump64) = (uint32_t)(base + (tr_64 - trampoline_start));
+    *(uint64_t *)TR_FIELD(tr_cr3) = mm_idle_root();
+    *(uint64_t *)TR_FIELD(tr_efer) = efer;
+    *(uint64_t *)TR_FIELD(tr_entry) = (uint64_t)ap_entry;
+}
+
+static bool start_one(unsigned int cpu, uint32_t apic)
+{
+    char *t = maddr_to_virt(mm_trampoline_page());
+    struct percpu *pc = &percpu_blocks[cpu];
+    uint64_t waited = 0;
+
+    pc->id = cpu;
+    pc->apic_id = apic;
+    pc->stack_base = STACKS_VIRT_START + (uint64_t)cpu * STACK_STRIDE;
+    *(uint64_t *)TR_FIELD(tr_stack) = pc->stack_base + (STACK_MAIN_PAGE + STACK_MAIN_PAGES) *
+                                                           PAGE_SIZE;
+    *(uint64_t *)TR_FIELD(tr_cpu) = cpu;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    apic_start_ap(apic, mm_trampoline_page());
+    while (!pc->online && waited < AP_START_TIMEOUT_US) {
+        udelay(100);
+        waited += 100;
+    }
+    return pc->online;
+}
+
+unsigned int smp_boot(void (*ap_main)(void))
+{
+    const struct acpi_info *ai = acpi_get_info();
+    uint32_t bsp = percpu_blocks[0].apic_id;
+    unsigned int cpu = 1;
+
+    ap_main_fn = ap_main;
+    trampoline_install();
+    for (unsigned int i = 0; ai && i < ai->nr_cpus && cpu < nr_present; i++) {
+        uint32_t apic = ai->cpus[i].apic_id;
+
+        if (!ai->cpus[i].enabled || apic == bsp)
+            continue;
+        if (start_one(cpu, apic))
+            printk(KERN_DEBUG "CPU %u: APIC id %u online\n", cpu, apic);
+        else
+            printk(KERN_WARNING "CPU %u: APIC id %u did not start\n", cpu, apic);
+        cpu++;
+    }
+    return nr_online;
+}
+#undef TR_FIELD
+
+int smp_call_function(unsigned int cpu, void (*fn)(void *), void *arg, bool wait)
+{
+    struct call_mailbox *mb;
+    uint64_t waited = 0;
+    int rc = 0;
+
+    if (cpu >= MAX_CPUS || !percpu_blocks[cpu].online)
+        return -1;
+    if (cpu == cpu_id()) {
+        fn(arg);
+        return 0;
+    }
+    ASSERT(irqs_enabled()); /* two CPUs calling each other with interrupts off would deadlock */
+    mb = &mailboxes[cpu];
+    spin_lock(&mb->lock);
+    mb->done = false;
+    mb->arg = arg;
+    __atomic_store_n(&mb->fn, fn, __ATOMIC_RELEASE);
+    apic_send_ipi(percpu_blocks[cpu].apic_id, VEC_CALL_FUNCTION);
+    /* Hold the mailbox until the target has taken the call (and finished it, if wait). */
+    while ((__atomic_load_n(&mb->fn, __ATOMIC_ACQUIRE) ||
+            (wait && !__atomic_load_n(&mb->done, __ATOMIC_ACQUIRE))) &&
+           waited < CALL_TIMEOUT_US) {
+        udelay(10);
+        waited += 10;
+    }
+    if (mb->fn || (wait && !mb->done)) {
+        mb->fn = NULL;
+        rc = -1;
+    }
+    spin_unlock(&mb->lock);
+    return rc;
+}
+
+void smp_stop_others(void)
+{
+    unsigned int self = cpu_id();
+
+    for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++)
+        if (cpu != self && percpu_blocks[cpu].online)
+            apic_send_ipi(percpu_blocks[cpu].apic_id, VEC_STOP);
+    for (unsigned int i = 0; i < 1000; i++) {
+        bool any = false;
+
+        for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++)
+            any |= cpu != self && percpu_blocks[cpu].online;
+        if (!any)
+            break;
+        udelay(10);
+    }
+}

@@ -1,0 +1,1 @@
+Hearth boot module: a placeholder until dom0's kernel takes this slot.
