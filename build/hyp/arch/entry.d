@@ -1,2 +1,0 @@
-build/hyp/arch/entry.o: hyp/arch/entry.S hyp/arch/layout.h
-hyp/arch/layout.h:

@@ -1,1 +1,0 @@
-build/hyp/arch/trampoline.o: hyp/arch/trampoline.S

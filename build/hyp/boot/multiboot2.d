@@ -1,6 +1,0 @@
-build/hyp/boot/multiboot2.o: hyp/boot/multiboot2.c hyp/lib/visibility.h \
- hyp/boot/multiboot2.h hyp/boot/bootinfo.h hyp/lib/lib.h
-hyp/lib/visibility.h:
-hyp/boot/multiboot2.h:
-hyp/boot/bootinfo.h:
-hyp/lib/lib.h:

@@ -1,4 +1,0 @@
-build/hyp/lib/vsnprintf.o: hyp/lib/vsnprintf.c hyp/lib/visibility.h \
- hyp/lib/lib.h
-hyp/lib/visibility.h:
-hyp/lib/lib.h:

@@ -1,1 +1,0 @@
-build/hyp/syms.o: build/hyp/syms.S

@@ -1,1 +1,0 @@
-build/hyp/syms0.o: build/hyp/syms0.S

@@ -1,4 +1,0 @@
-build/unit/obj/hyp/time/rtc_date.o: hyp/time/rtc_date.c \
- hyp/time/rtc_date.h hyp/lib/lib.h
-hyp/time/rtc_date.h:
-hyp/lib/lib.h:
