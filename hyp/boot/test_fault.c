@@ -19,9 +19,12 @@ static __attribute__((noinline)) void test_fault_ud(void)
 
 static __attribute__((noinline)) void test_fault_de(void)
 {
-    volatile uint64_t x = 1 / fault_zero;
+    uint64_t quot, rem, divisor = fault_zero;
 
-    (void)x;
+    /* In assembly: the compiler may legally turn 1 / x into x == 1. */
+    __asm__ volatile("divq %2" : "=a"(quot), "=d"(rem) : "r"(divisor), "a"(1ull), "d"(0ull));
+    (void)quot;
+    (void)rem;
 }
 
 static __attribute__((noinline)) void test_fault_gp(void)
@@ -34,6 +37,7 @@ static __attribute__((noinline)) void test_fault_nx(void)
     void (*fn)(void) = (void (*)(void))(uintptr_t)(nx_page + fault_zero);
 
     fn();
+    __asm__ volatile("" ::: "memory"); /* no tail call: keep this frame for the backtrace */
 }
 
 static __attribute__((noinline)) void test_fault_wp(void)

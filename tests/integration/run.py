@@ -264,9 +264,9 @@ def t_banner_pvh(ctx):
     need_in_order(text, BANNER_HEAD + [
         (hv(r'Loader: QEMU PVH$'), '"Loader: QEMU PVH"'),
         (hv(r'Module 0: \[0x([0-9a-f]{16})-0x([0-9a-f]{16})\)'), '"Module 0:" line'),
-        (hv(r'Memory: \d+ KiB usable \(\d+ frames\)'), '"Memory:" line'),
         (hv(r'TSC: [\d.]+ MHz'), '"TSC:" line'),
         (hv(r'Wall clock: (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC$'), '"Wall clock:" line'),
+        (hv(r'Memory: \d+ KiB usable \(\d+ frames\)'), '"Memory:" line'),
         (hv(r'CPUs: 1 online$'), '"CPUs: 1 online"'),
         (hv(READY), 'ready line')])
     mod = need(text, hv(r'Module 0: \[0x(\w+)-0x(\w+)\)'), '"Module 0:" line')
