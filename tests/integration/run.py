@@ -472,6 +472,29 @@ def t_reboot(ctx):
     s.finish(STATUS_RESET)
 
 
+@register('poweroff_acpi')
+def t_poweroff_acpi(ctx):
+    """Without qemu_exit, 'o' powers off through ACPI S5 (FADT PM1a_CNT, DSDT _S5): QEMU quits."""
+    s = ctx.boot(cmdline='console=com1 loglvl=all')
+    s.ready()
+    s.send('o')
+    s.line(r'Powering off')
+    s.finish(STATUS_RESET)
+    if 'Power-off failed' in s.log.text():
+        raise Fail('the hypervisor says the ACPI power-off failed')
+
+
+@register('noreboot_fault')
+def t_noreboot_fault(ctx):
+    """Without qemu_exit, noreboot keeps a crashed machine halted (no reboot after the report)."""
+    s = ctx.boot(cmdline='console=com1 loglvl=all noreboot test_fault=ud')
+    s.line(r'\*\*\* System halted')
+    time.sleep(1.0)
+    if 'Rebooting' in s.log.text():
+        raise Fail('noreboot was given but the hypervisor rebooted')
+    s.kill()
+
+
 @register('loglvl_error')
 def t_loglvl_error(ctx):
     """loglvl=error hides info lines ("TSC:") but "Hearth ready" still shows; "o" -> 33."""

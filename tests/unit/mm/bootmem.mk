@@ -1,3 +1,3 @@
 # bootmem.mk - unit test of the boot allocator.
 UNIT_TESTS += bootmem
-test_bootmem_SRCS := tests/unit/mm/test_bootmem.c hyp/mm/bootmem.c
+bootmem_SRCS := tests/unit/mm/test_bootmem.c hyp/mm/bootmem.c

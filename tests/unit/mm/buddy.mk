@@ -1,3 +1,3 @@
 # buddy.mk - unit test of the buddy allocator.
 UNIT_TESTS += buddy
-test_buddy_SRCS := tests/unit/mm/test_buddy.c hyp/mm/buddy.c
+buddy_SRCS := tests/unit/mm/test_buddy.c hyp/mm/buddy.c

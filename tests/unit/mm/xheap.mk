@@ -1,3 +1,3 @@
 # xheap.mk - unit test of the xmalloc core.
 UNIT_TESTS += xheap
-test_xheap_SRCS := tests/unit/mm/test_xheap.c hyp/mm/xheap.c
+xheap_SRCS := tests/unit/mm/test_xheap.c hyp/mm/xheap.c
