@@ -68,7 +68,8 @@ $(B)/hearth.iso: $(B)/hyp/hyp.elf hyp/boot/grub.cfg $(ISO_MODULES)
 
 # ---------------------------------------------------------------------------------------------
 # Host unit tests (Check, ASan + UBSan).
-UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wimplicit-fallthrough -O1 -g \
+UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wimplicit-fallthrough -Wmissing-prototypes \
+        -Wstrict-prototypes -O1 -g \
         -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
         -DHOST_TEST -Dvsnprintf=hyp_vsnprintf -Dsnprintf=hyp_snprintf \
         -Ihyp -Itests/unit/support -MMD -MP
