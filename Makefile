@@ -7,7 +7,7 @@ B := build
 # ---------------------------------------------------------------------------------------------
 # Debian packages the build and the tests need. `make deps` installs what is missing.
 DEPS := gcc make binutils python3 qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-        check pkg-config python3-pexpect
+        check pkg-config python3-pexpect bochs bochs-x bochsbios vgabios
 # ---------------------------------------------------------------------------------------------
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \

@@ -41,6 +41,7 @@ void machine_power_off(void)
         if (ai->pm1b_cnt)
             outw(ai->pm1b_cnt, (uint16_t)(((ai->s5_typ_b & 7) << 10) | SLP_EN));
     }
+    udelay(2000000); /* the machine may take a moment to act on SLP_EN (QEMU does) */
     printk(KERN_ERR "Power-off failed: it is now safe to turn the machine off\n");
     halt_forever();
 }

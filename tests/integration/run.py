@@ -13,6 +13,7 @@ import re
 import shlex
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -493,6 +494,63 @@ def t_noreboot_fault(ctx):
     if 'Rebooting' in s.log.text():
         raise Fail('noreboot was given but the hypervisor rebooted')
     s.kill()
+
+
+BOCHSRC = """megs: 256
+cpu: model=corei7_skylake_x, count=2, ips=100000000, reset_on_triple_fault=0
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=cdrom, path=bochs.iso, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=serial.txt
+display_library: rfb, options="timeout=0"
+clock: sync=none, time0=local
+log: bochs.log
+panic: action=fatal
+error: action=report
+info: action=ignore
+debug: action=ignore
+"""
+
+
+@register('bochs_x2apic')
+def t_bochs_x2apic(ctx):
+    """Bochs, Skylake-X model (x2APIC, which QEMU TCG lacks): both CPUs up in x2APIC mode, timers
+    calibrated, a fault report; Bochs has no debug-exit, so the serial log decides."""
+    for tool in ('bochs', 'grub-mkrescue'):
+        if shutil.which(tool) is None:
+            raise Fail('%s is not installed (make deps installs it)' % tool)
+    work = os.path.dirname(ctx.tmpfile('bochsrc', BOCHSRC.encode()))
+    os.makedirs(os.path.join(work, 'iso/boot/grub'))
+    shutil.copy(os.path.join(ctx.opts.build, 'hyp/hyp.elf'), os.path.join(work, 'iso/boot'))
+    with open(os.path.join(work, 'iso/boot/grub/grub.cfg'), 'w') as f:
+        f.write('set timeout=0\nmenuentry "Hearth" {\n multiboot2 /boot/hyp.elf console=com1 '
+                'loglvl=all noreboot test_fault=ud\n boot\n}\n')
+    subprocess.run(['grub-mkrescue', '-o', os.path.join(work, 'bochs.iso'),
+                    os.path.join(work, 'iso')], capture_output=True, check=True)
+    ctx.tmpfile('cont.rc', b'continue\nquit\n')
+    serial = os.path.join(work, 'serial.txt')
+    proc = subprocess.Popen(['bochs', '-q', '-f', 'bochsrc', '-rc', 'cont.rc'], cwd=work,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    text, end = '', time.monotonic() + min(ctx.remaining(), 90)
+    try:
+        while time.monotonic() < end and '*** System halted' not in text:
+            time.sleep(0.5)
+            if os.path.exists(serial):
+                with open(serial, errors='replace') as f:
+                    text = f.read().replace('\r', '')
+    finally:
+        proc.kill()
+        proc.wait()
+    if '*** System halted' not in text:
+        raise Fail('Bochs did not reach the fault report in time; serial log:\n' + text[-2000:])
+    need(text, hv(r'CPU: .* x2apic'), 'x2apic in the "CPU:" line')
+    need(text, hv(r'CPUs: 2 online'), '"CPUs: 2 online"')
+    need(text, hv(r'TSC: [\d.]+ MHz'), 'the TSC calibration line')
+    need(text, hv(r'\*\*\* FATAL: #UD invalid opcode'), 'the #UD report')
+    need(text, hv(r'  0x[0-9a-f]+ test_fault_ud'), 'test_fault_ud in the backtrace')
 
 
 @register('loglvl_error')
