@@ -144,6 +144,8 @@ void apic_calibrate_timer(void)
 static void icr_send(uint32_t dest, uint32_t lo)
 {
     if (x2apic) {
+        /* x2APIC MSR writes are not serializing: make earlier stores (a mailbox) visible first. */
+        __asm__ volatile("mfence; lfence" ::: "memory");
         wrmsr(X2APIC_MSR(APIC_ICR_LO), ((uint64_t)dest << 32) | lo);
         return;
     }

@@ -46,11 +46,17 @@ unsigned int smp_nr_online(void)
 static void call_function_irq(struct cpu_regs *regs __unused)
 {
     struct call_mailbox *mb = &mailboxes[cpu_id()];
-    void (*fn)(void *) = mb->fn;
+    void (*fn)(void *) = __atomic_load_n(&mb->fn, __ATOMIC_ACQUIRE);
 
     if (fn) {
-        mb->fn = NULL;
-        fn(mb->arg);
+        /* Read arg and reset done before giving the mailbox back: once fn is NULL the caller may
+         * return (no wait) and the next caller may overwrite arg, and a stale done from an
+         * earlier call must not end this call's wait. */
+        void *arg = mb->arg;
+
+        mb->done = false;
+        __atomic_store_n(&mb->fn, NULL, __ATOMIC_RELEASE);
+        fn(arg);
         __atomic_store_n(&mb->done, true, __ATOMIC_RELEASE);
     }
 }
@@ -138,10 +144,13 @@ unsigned int smp_boot(void (*ap_main)(void))
 
         if (!ai->cpus[i].enabled || apic == bsp)
             continue;
-        if (start_one(cpu, apic))
-            printk(KERN_DEBUG "CPU %u: APIC id %u online\n", cpu, apic);
-        else
-            printk(KERN_WARNING "CPU %u: APIC id %u did not start\n", cpu, apic);
+        if (!start_one(cpu, apic)) {
+            /* A late AP would read the trampoline fields meant for the next one: stop here. */
+            printk(KERN_WARNING "CPU %u: APIC id %u did not start; no further CPUs started\n",
+                   cpu, apic);
+            break;
+        }
+        printk(KERN_DEBUG "CPU %u: APIC id %u online\n", cpu, apic);
         cpu++;
     }
     return nr_online;

@@ -42,18 +42,21 @@ tr_32:
 
         .code64
 tr_64:
-        mov     (tr_stack - trampoline_start)(%rbx), %rsp
-        mov     (tr_entry - trampoline_start)(%rbx), %rax
-        mov     (tr_cpu - trampoline_start)(%rbx), %edi
+        mov     tr_stack(%rip), %rsp          /* RIP-relative: right in the copy too */
+        mov     tr_entry(%rip), %rax
+        mov     tr_cpu(%rip), %edi
         xor     %ebp, %ebp
+        pushq   $0                                /* null return address: the ABI's entry alignment */
         jmp     *%rax
 
         .balign 8
 tr_gdt:
         .quad 0
-        .quad 0x00cf9a000000ffff                  /* 0x08: 32-bit code */
-        .quad 0x00cf92000000ffff                  /* 0x10: data */
-        .quad 0x00af9a000000ffff                  /* 0x18: 64-bit code */
+        /* Accessed bits preset: the CPU would otherwise write them, and the 0x18 load happens
+         * with paging on, where the identity map of this page is read-only (#PF, triple fault). */
+        .quad 0x00cf9b000000ffff                  /* 0x08: 32-bit code */
+        .quad 0x00cf93000000ffff                  /* 0x10: data */
+        .quad 0x00af9b000000ffff                  /* 0x18: 64-bit code */
 tr_gdt_end:
 tr_gdt_ptr:
         .word tr_gdt_end - tr_gdt - 1

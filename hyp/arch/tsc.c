@@ -20,8 +20,11 @@ static uint64_t tsc_ticks_over_pit_window(void)
     outb(PIT_CH2, count & 0xff);
     outb(PIT_CH2, count >> 8);
     start = rdtsc();
-    while (!(inb(PIT_GATE) & 0x20)) /* OUT2 goes high at terminal count */
-        cpu_relax();
+    /* OUT2 goes high at terminal count. Bounded: a platform without a working PIT channel 2
+     * must not hang the boot (about 10 s even at 100 GHz). */
+    for (uint64_t spins = 0; !(inb(PIT_GATE) & 0x20); spins++)
+        if (spins > 100000000ull)
+            return 0;
     end = rdtsc();
     return end - start;
 }
@@ -34,9 +37,11 @@ uint64_t tsc_calibrate(void)
     for (int i = 0; i < 3; i++) {
         uint64_t t = tsc_ticks_over_pit_window();
 
-        if (t < best)
+        if (t && t < best)
             best = t;
     }
+    if (best == ~0ull)
+        panic("tsc: PIT channel 2 never counted down: cannot calibrate the TSC");
     khz = best / CALIBRATE_MS;
     return khz;
 }

@@ -55,9 +55,9 @@ static void emit(const char *s, size_t n)
             at_line_start = true;
         }
         serial_putc(COM1_PORT, s[i]);
+        if (ring_ready)
+            ring_write(&ring, &s[i], 1); /* in step with the prefixes */
     }
-    if (ring_ready)
-        ring_write(&ring, s, n);
 }
 
 /* "<n>" at the start of a message gives its level; the default is LOG_INFO. */
@@ -122,9 +122,14 @@ static void console_rx_irq(unsigned int irq __unused, void *data __unused)
 
 void console_init_irq(void)
 {
+    uint64_t flags;
+
     irq_register_isa(COM1_IRQ, console_rx_irq, NULL);
     serial_enable_rx_irq(COM1_PORT);
-    console_rx_irq(COM1_IRQ, NULL); /* anything typed before now */
+    /* Anything typed before now. Interrupts off: the handler takes [i] without irqsave. */
+    flags = irq_save();
+    console_rx_irq(COM1_IRQ, NULL);
+    irq_restore(flags);
 }
 
 int console_getc(void)

@@ -60,8 +60,8 @@ struct page_info *mm_frame(mfn_t mfn);
 struct mm_stats {
     uint64_t total;    /* frames of RAM (usable in the memory map) */
     uint64_t free;     /* in the buddy allocator */
-    uint64_t hyp;      /* owned by the hypervisor */
-    uint64_t firmware; /* usable in the map but kept out (first MiB, loader data, modules) */
+    uint64_t hyp;      /* owned by the hypervisor (the boot modules too: kept for dom0) */
+    uint64_t firmware; /* usable in the map but kept out (first MiB, the loader's data) */
 };
 void mm_stats(struct mm_stats *st);
 

@@ -10,7 +10,6 @@
 #define TIMERS_PER_CPU 256
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71
-#define CMOS_NMI_OFF 0x80
 
 /* Per-CPU queues. Lock legend: [q] queue_locks[cpu] (irqsave). */
 static struct spinlock queue_locks[MAX_CPUS];
@@ -40,7 +39,7 @@ int64_t time_wallclock(void)
 
 static uint8_t cmos_read(uint8_t reg)
 {
-    outb(CMOS_INDEX, CMOS_NMI_OFF | reg);
+    outb(CMOS_INDEX, reg);
     return inb(CMOS_DATA);
 }
 
@@ -84,7 +83,9 @@ static void program_next(unsigned int cpu)
         apic_timer_oneshot(0);
         return;
     }
-    ticks = next > now ? (next - now) * apic_timer_hz() / NSEC_PER_SEC : 1;
+    /* At most a second ahead: the product cannot overflow and a 32-bit count at 1 GHz reaches
+     * only 4 s; a later deadline is met by re-programming when this one fires. */
+    ticks = next > now ? MIN(next - now, NSEC_PER_SEC) * apic_timer_hz() / NSEC_PER_SEC : 1;
     apic_timer_oneshot((uint32_t)MIN(MAX(ticks, 1ull), 0xffffffffull));
 }
 
@@ -182,8 +183,12 @@ static void periodic_check(void)
     apic_timer_periodic((uint32_t)(apic_timer_hz() / CHECK_HZ));
     irq_restore(flags);
     deadline = time_now() + 3 * NSEC_PER_SEC;
-    while (check_ticks <= CHECK_TICKS && time_now() < deadline)
+    irq_disable();
+    while (check_ticks <= CHECK_TICKS && time_now() < deadline) {
         safe_halt();
+        irq_disable();
+    }
+    irq_enable();
     flags = irq_save();
     apic_timer_oneshot(0);
     irq_set_local_handler(VEC_TIMER, timer_irq);
@@ -241,8 +246,13 @@ static void soft_timer_check(void)
     sc.start = time_now();
     timer_set(&sc.timer, sc.start + MILLISECS(10));
     deadline = sc.start + 3 * NSEC_PER_SEC;
-    while (sc.fired < SOFT_CHECK_TIMERS && time_now() < deadline)
+    /* Check with interrupts off, halt with sti;hlt: the last timer cannot slip in between. */
+    irq_disable();
+    while (sc.fired < SOFT_CHECK_TIMERS && time_now() < deadline) {
         safe_halt();
+        irq_disable();
+    }
+    irq_enable();
     timer_stop(&sc.timer);
     sort_u64(sc.lateness, sc.fired);
     printk("Soft timers: %u fired, lateness median %lu ns, max %lu ns\n", sc.fired,
