@@ -24,6 +24,7 @@
 #define LVT_MASKED (1u << 16)
 #define LVT_PERIODIC (1u << 17)
 #define ICR_PENDING (1u << 12)
+#define ICR_NMI 0x00000400
 #define ICR_INIT 0x00000500
 #define ICR_STARTUP 0x00000600
 #define ICR_LEVEL_ASSERT 0x00004000
@@ -158,6 +159,11 @@ static void icr_send(uint32_t dest, uint32_t lo)
 void apic_send_ipi(uint32_t dest, unsigned int vector)
 {
     icr_send(dest, vector);
+}
+
+void apic_send_nmi(uint32_t dest)
+{
+    icr_send(dest, ICR_NMI);
 }
 
 /* The MP start-up sequence of the Intel SDM (INIT, 10 ms, SIPI, 200 us, SIPI). */

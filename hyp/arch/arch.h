@@ -179,6 +179,8 @@ void apic_timer_periodic(uint32_t ticks);
 uint64_t apic_timer_hz(void);
 void apic_calibrate_timer(void);
 void apic_send_ipi(uint32_t apic_id, unsigned int vector);
+/* An NMI to apic_id: reaches a CPU even with interrupts off (used to stop CPUs). */
+void apic_send_nmi(uint32_t apic_id);
 /* INIT-SIPI-SIPI to start the processor with apic_id at the real-mode page `page`. */
 void apic_start_ap(uint32_t apic_id, paddr_t page);
 
@@ -213,7 +215,11 @@ unsigned int smp_boot(void (*ap_main)(void));
 void smp_ap_online(void);
 /* Run fn(arg) on cpu and, if wait, until it returns. -1 if cpu is not online. */
 int smp_call_function(unsigned int cpu, void (*fn)(void *), void *arg, bool wait);
-/* Halt every other CPU (fatal errors, power-off). */
+/* Halt every other CPU (fatal errors, power-off), by NMI so that a CPU spinning with interrupts
+ * off stops too; waits up to 10 ms for them. */
 void smp_stop_others(void);
+/* From the NMI handler: true if this NMI is smp_stop_others() asking this CPU to stop. */
+bool smp_stopping(void);
+void smp_stop_self(void) __noreturn;
 
 #endif /* HYP_ARCH_ARCH_H */

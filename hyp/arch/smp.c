@@ -61,11 +61,17 @@ static void call_function_irq(struct cpu_regs *regs __unused)
     }
 }
 
-static void stop_irq(struct cpu_regs *regs __unused)
+/* VEC_STOP, and NMIs while stopping: this CPU halts for good. */
+void smp_stop_self(void)
 {
     this_cpu()->online = false;
     for (;;)
         __asm__ volatile("cli; hlt");
+}
+
+static void stop_irq(struct cpu_regs *regs __unused)
+{
+    smp_stop_self();
 }
 
 /* The boot CPU's logical number is 0, whatever its APIC id. */
@@ -191,13 +197,22 @@ int smp_call_function(unsigned int cpu, void (*fn)(void *), void *arg, bool wait
     return rc;
 }
 
+static volatile bool stopping;
+
+bool smp_stopping(void)
+{
+    return stopping;
+}
+
 void smp_stop_others(void)
 {
     unsigned int self = cpu_id();
 
+    stopping = true;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++)
         if (cpu != self && percpu_blocks[cpu].online)
-            apic_send_ipi(percpu_blocks[cpu].apic_id, VEC_STOP);
+            apic_send_nmi(percpu_blocks[cpu].apic_id);
     for (unsigned int i = 0; i < 1000; i++) {
         bool any = false;
 

@@ -121,6 +121,8 @@ void trap_dispatch(struct cpu_regs *regs)
         irq_dispatch(regs);
         return;
     }
+    if (regs->vector == 2 && smp_stopping())
+        smp_stop_self(); /* another CPU is reporting a fatal error or powering off */
     name = exception_names[regs->vector];
     fatal_report(name ? name : "reserved exception", regs);
 }

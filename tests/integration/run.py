@@ -412,7 +412,7 @@ def fault_test(kind):
     header, words, extra = FAULTS[kind]
 
     def run(ctx):
-        s = ctx.boot(extra='test_fault=' + kind)
+        s = ctx.boot(extra='test_fault=' + kind, smp=2)  # the other CPU is stopped by NMI
         _, text = s.line(r'\*\*\* System halted', 'the "*** System halted" line')
         s.finish(STATUS_FATAL)
         if re.search(READY, text):
