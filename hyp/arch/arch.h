@@ -117,6 +117,8 @@ struct tss64 {
 } __attribute__((packed));
 
 struct percpu;
+/* This CPU's block and logical number (0 = boot CPU). Valid from the first instruction of
+ * start_hyp() on the boot CPU and from cpu_init_tables() on the others. */
 struct percpu *this_cpu(void);
 unsigned int cpu_id(void);
 
@@ -126,23 +128,34 @@ struct cpu_features {
     char vendor[13];
     char brand[49];
 };
+/* Filled once by cpu_detect_features() on the boot CPU; all CPUs are assumed alike. */
 extern struct cpu_features boot_cpu_features;
 void cpu_detect_features(void);
 /* Load this CPU's GDT, TSS (with IST stacks in the CPU's stack window) and the shared IDT, and
  * turn on NX, SMEP and SMAP where the CPU has them. */
 void cpu_init_tables(struct percpu *pc);
+/* Fill the IDT shared by all CPUs (NMI, #DF and #MC on IST stacks); boot CPU, once. */
 void idt_init(void);
 
 /* ---- traps.c ----------------------------------------------------------------------------- */
+/* Called by entry.S for every vector with interrupts off: vectors >= 32 go to irq_dispatch(),
+ * an exception in the hypervisor is fatal (guests come with the PV issue). */
 void trap_dispatch(struct cpu_regs *regs);
+/* Stop the other CPUs, print what, the registers and a backtrace, then machine_halt_fatal(). */
 void fatal_report(const char *what, const struct cpu_regs *regs) __noreturn;
+/* Print rip and then the frame-pointer chain from rbp, only while it stays on a mapped stack. */
 void print_backtrace(uint64_t rbp, uint64_t rip);
 /* Stop this CPU for good after a fatal error: tell QEMU (qemu_exit) or reboot, else halt. */
 void machine_halt_fatal(void) __noreturn;
 
 /* ---- power.c ------------------------------------------------------------------------------ */
+/* Stop the other CPUs, then power off: QEMU's debug-exit first with qemu_exit, then ACPI S5;
+ * halts with a message if the machine is still on after 2 s. Any CPU, interrupts enabled. */
 void machine_power_off(void) __noreturn;
+/* Stop the other CPUs, then reset: ACPI reset register, port 0xcf9, the keyboard controller, and
+ * at last a triple fault. */
 void machine_reboot(void) __noreturn;
+/* Command-line switches qemu_exit and noreboot (set once at boot). */
 void power_set_qemu_exit(bool on);
 void power_set_noreboot(bool on);
 bool power_qemu_exit(void);
@@ -167,17 +180,25 @@ void irq_set_local_handler(unsigned int vec, void (*fn)(struct cpu_regs *regs));
 void irq_dispatch(struct cpu_regs *regs);
 
 /* ---- local APIC (apic.c) -------------------------------------------------------------------- */
+/* Boot CPU: choose x2APIC (when CPUID has it) or xAPIC at lapic_addr (0: the default
+ * 0xfee00000), map it, enable it with every local vector masked. Panics if it cannot be mapped. */
 void apic_init_bsp(paddr_t lapic_addr);
+/* Each AP, after cpu_init_tables(): the same mode and set-up as the boot CPU. */
 void apic_init_ap(void);
+/* This CPU's APIC id (32-bit in x2APIC mode, 8-bit in xAPIC mode). */
 uint32_t apic_id(void);
 bool apic_x2apic_mode(void);
+/* End of interrupt for the vector in service (irq_dispatch() does it for every handler). */
 void apic_eoi(void);
 /* One-shot timer: interrupt on VEC_TIMER after `ticks` APIC timer ticks (0 stops it). */
 void apic_timer_oneshot(uint32_t ticks);
+/* Periodic timer every `ticks` ticks (the timer check only). */
 void apic_timer_periodic(uint32_t ticks);
 /* Timer ticks per second, measured against the TSC by apic_calibrate_timer(). */
 uint64_t apic_timer_hz(void);
+/* Measure the timer against the TSC over 50 ms (after tsc_calibrate(); boot CPU). */
 void apic_calibrate_timer(void);
+/* A fixed interrupt on vector to the CPU with apic_id; waits (bounded) for the ICR to be free. */
 void apic_send_ipi(uint32_t apic_id, unsigned int vector);
 /* An NMI to apic_id: reaches a CPU even with interrupts off (used to stop CPUs). */
 void apic_send_nmi(uint32_t apic_id);
@@ -201,19 +222,26 @@ bool acpi_init(paddr_t rsdp_hint);
 const struct acpi_info *acpi_get_info(void);
 
 /* ---- interrupt controllers (pic.c, ioapic.c) -------------------------------------------- */
+/* Remap the 8259s away from the exception vectors and mask them all; boot CPU, once. */
 void pic_disable(void);
+/* Map the IOAPICs of the MADT (or the default one at 0xfec00000) with every pin masked; pins
+ * are unmasked by irq_register_isa(). Boot CPU, once, after mm_init(). */
 void ioapic_init(void);
 
 /* ---- SMP (smp.c) -------------------------------------------------------------------------- */
 /* CPUs the firmware lists (1 when ACPI has no MADT), capped at MAX_CPUS. */
 unsigned int smp_nr_present(void);
 unsigned int smp_nr_online(void);
+/* The boot CPU is CPU 0: record its APIC id, install the IPI handlers. After apic_init_bsp(). */
 void smp_prepare_bsp(void);
-/* Start every other present CPU; returns how many came online in all. */
+/* Start every other present CPU, one at a time (each gets 1 s; a CPU that does not answer stops
+ * the sequence); each runs ap_main() on its own stack, which must call smp_ap_online() and
+ * never return. Returns how many CPUs are online in all. Boot CPU, interrupts enabled. */
 unsigned int smp_boot(void (*ap_main)(void));
 /* Called by an AP's main function once its subsystems are ready: counts it online. */
 void smp_ap_online(void);
-/* Run fn(arg) on cpu and, if wait, until it returns. -1 if cpu is not online. */
+/* Run fn(arg) on cpu (in interrupt context there) and, if wait, until it returns. Call with
+ * interrupts enabled. Returns 0, or -1 if cpu is not online or did not answer within 1 s. */
 int smp_call_function(unsigned int cpu, void (*fn)(void *), void *arg, bool wait);
 /* Halt every other CPU (fatal errors, power-off), by NMI so that a CPU spinning with interrupts
  * off stops too; waits up to 10 ms for them. */

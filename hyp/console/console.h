@@ -3,9 +3,12 @@
 #ifndef HYP_CONSOLE_CONSOLE_H
 #define HYP_CONSOLE_CONSOLE_H
 
+#include "boot/cmdline.h" /* LOGLVL_NONE */
 #include "lib/lib.h"
 
-#define LOGLVL_NONE 0xffffffffu /* loglvl=none: print nothing */
+/* printk() (declared in lib/lib.h) formats into a 1 KiB buffer on the stack, then writes under
+ * the console lock with interrupts off: callable from any CPU and any context but NMI. Lines
+ * get the "(HV) " prefix; what reaches the serial port also goes to the console ring. */
 
 /* Bring up COM1 (115200 8N1, FIFOs) for polled output; safe before anything else exists. */
 void console_init_early(void);
