@@ -38,9 +38,6 @@ struct dom0_mem {
     uint64_t max;
 };
 
-/* parse_loglvl()'s value for "none": print nothing at all (every LOG_* level is below it, so the
- * console must test for it before comparing levels). */
-#define LOGLVL_NONE 0xffffffffu
 
 /*
  * Apply cmdline to the options in table, left to right; a later token overrides an earlier one.

@@ -3,7 +3,6 @@
 #ifndef HYP_CONSOLE_CONSOLE_H
 #define HYP_CONSOLE_CONSOLE_H
 
-#include "boot/cmdline.h" /* LOGLVL_NONE */
 #include "lib/lib.h"
 
 /* printk() (declared in lib/lib.h) formats into a 1 KiB buffer on the stack, then writes under

@@ -51,6 +51,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 /* Log levels, lowest number most severe (as Xen's XENLOG_*). printk() takes an optional level
  * prefix at the start of the format: KERN_ERR "text". Without one, the level is LOG_INFO. */
 enum log_level { LOG_ERR = 0, LOG_WARNING = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+/* loglvl=none: print nothing at all (every LOG_* level is below it, so the console must test for
+ * it before comparing levels). */
+#define LOGLVL_NONE 0xffffffffu
 #define KERN_ERR "<0>"
 #define KERN_WARNING "<1>"
 #define KERN_INFO "<2>"
