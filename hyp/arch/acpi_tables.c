@@ -55,39 +55,15 @@ struct aml_cursor {
     uint64_t pos, end;
 };
 
-static uint16_t acpi_u16(const uint8_t *p)
-{
-    uint16_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint32_t acpi_u32(const uint8_t *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint64_t acpi_u64(const uint8_t *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
 /* Field readers bounded by the table length: a field the table is too short to hold reads 0. */
 static uint32_t acpi_field32(const uint8_t *t, uint32_t len, uint32_t off)
 {
-    return (uint64_t)off + 4 <= len ? acpi_u32(t + off) : 0;
+    return (uint64_t)off + 4 <= len ? load_u32(t + off) : 0;
 }
 
 static uint64_t acpi_field64(const uint8_t *t, uint32_t len, uint32_t off)
 {
-    return (uint64_t)off + 8 <= len ? acpi_u64(t + off) : 0;
+    return (uint64_t)off + 8 <= len ? load_u64(t + off) : 0;
 }
 
 static uint8_t acpi_sum(const uint8_t *p, size_t n)
@@ -131,7 +107,7 @@ static const uint8_t *acpi_rsdp_check(const struct acpi_mem *m, paddr_t pa)
     }
     if (p[15] < 2) /* ACPI 1.0: 20 bytes, no XSDT */
         goto out;
-    len = acpi_u32(p + 20);
+    len = load_u32(p + 20);
     p = (len >= RSDP_V2_LEN && len <= RSDP_MAX_LEN) ? m->map(m->ctx, pa, len) : NULL;
     if (p && acpi_sum(p, len) != 0)
         p = NULL;
@@ -154,7 +130,7 @@ static paddr_t acpi_rsdp_scan(const struct acpi_mem *m, paddr_t start, paddr_t e
 static paddr_t acpi_ebda_base(const struct acpi_mem *m)
 {
     const uint8_t *p = m->map(m->ctx, BDA_EBDA_SEG, 2);
-    paddr_t base = p ? (paddr_t)acpi_u16(p) << 4 : 0;
+    paddr_t base = p ? (paddr_t)load_u16(p) << 4 : 0;
 
     /* Below 0x400 is the real-mode IVT and BDA; from 0xA0000 up is video memory and ROM. */
     return (base >= 0x400 && base < 0xa0000) ? base : 0;
@@ -197,7 +173,7 @@ static const uint8_t *acpi_load(const struct acpi_mem *m, paddr_t pa, const char
         goto out;
     }
     acpi_sig_name(t, name);
-    *len = acpi_u32(t + 4);
+    *len = load_u32(t + 4);
     if (*len < ACPI_HDR_LEN || *len > ACPI_MAX_TABLE_LEN) {
         printk(KERN_WARNING "acpi: %s at %#llx: bad length %u, skipped\n", name, acpi_ull(pa),
                *len);
@@ -222,14 +198,14 @@ static const uint8_t *acpi_root(const struct acpi_mem *m, const uint8_t *rsdp, u
                                 unsigned *entry_size)
 {
     const uint8_t *t = NULL;
-    uint64_t xsdt = rsdp[15] >= 2 ? acpi_u64(rsdp + 24) : 0;
+    uint64_t xsdt = rsdp[15] >= 2 ? load_u64(rsdp + 24) : 0;
 
     if (xsdt) {
         t = acpi_load(m, xsdt, "XSDT", len);
         *entry_size = 8;
     }
     if (!t) {
-        t = acpi_load(m, acpi_u32(rsdp + 16), "RSDT", len);
+        t = acpi_load(m, load_u32(rsdp + 16), "RSDT", len);
         *entry_size = 4;
     }
     return t;
@@ -243,7 +219,7 @@ static void acpi_walk_root(const struct acpi_mem *m, const uint8_t *root, uint32
 
     for (uint32_t i = 0; i < nr; i++) {
         const uint8_t *e = root + ACPI_HDR_LEN + (size_t)i * entry_size;
-        paddr_t pa = entry_size == 8 ? acpi_u64(e) : acpi_u32(e);
+        paddr_t pa = entry_size == 8 ? load_u64(e) : load_u32(e);
         uint32_t len;
         const uint8_t *t = acpi_load(m, pa, NULL, &len);
 
@@ -282,13 +258,13 @@ out:
 /* Type 0, processor local APIC: acpi_id at 2, apic_id at 3, flags at 4. */
 static void madt_lapic(struct madt_state *st, const uint8_t *e)
 {
-    madt_add_cpu(st, e[3], e[2], acpi_u32(e + 4));
+    madt_add_cpu(st, e[3], e[2], load_u32(e + 4));
 }
 
 /* Type 9, processor local x2APIC: x2apic_id at 4, flags at 8, uid at 12. */
 static void madt_x2apic(struct madt_state *st, const uint8_t *e)
 {
-    madt_add_cpu(st, acpi_u32(e + 4), acpi_u32(e + 12), acpi_u32(e + 8));
+    madt_add_cpu(st, load_u32(e + 4), load_u32(e + 12), load_u32(e + 8));
 }
 
 /* Type 1, IO APIC: id at 2, address at 4, GSI base at 8. */
@@ -300,8 +276,8 @@ static void madt_ioapic(struct madt_state *st, const uint8_t *e)
         st->dropped_ioapics++;
     } else {
         out->ioapics[out->nr_ioapics].id = e[2];
-        out->ioapics[out->nr_ioapics].addr = acpi_u32(e + 4);
-        out->ioapics[out->nr_ioapics].gsi_base = acpi_u32(e + 8);
+        out->ioapics[out->nr_ioapics].addr = load_u32(e + 4);
+        out->ioapics[out->nr_ioapics].gsi_base = load_u32(e + 8);
         out->nr_ioapics++;
     }
 }
@@ -315,8 +291,8 @@ static void madt_override(struct madt_state *st, const uint8_t *e)
         st->dropped_overrides++;
     } else {
         out->overrides[out->nr_overrides].source = e[3];
-        out->overrides[out->nr_overrides].gsi = acpi_u32(e + 4);
-        out->overrides[out->nr_overrides].flags = acpi_u16(e + 8);
+        out->overrides[out->nr_overrides].gsi = load_u32(e + 4);
+        out->overrides[out->nr_overrides].flags = load_u16(e + 8);
         out->nr_overrides++;
     }
 }
@@ -324,7 +300,7 @@ static void madt_override(struct madt_state *st, const uint8_t *e)
 /* Type 5, local APIC address override: 64-bit address at 4. */
 static void madt_lapic_override(struct madt_state *st, const uint8_t *e)
 {
-    st->out->lapic_addr = acpi_u64(e + 4);
+    st->out->lapic_addr = load_u64(e + 4);
 }
 
 /* The MADT entry types used, with the shortest entry that holds their fields. Type 4 (LAPIC
@@ -377,7 +353,7 @@ static int madt_parse(const uint8_t *t, uint32_t len, struct madt_state *st)
         printk(KERN_WARNING "acpi: APIC: length %u too short\n", len);
         goto out;
     }
-    st->out->lapic_addr = acpi_u32(t + MADT_LAPIC_ADDR);
+    st->out->lapic_addr = load_u32(t + MADT_LAPIC_ADDR);
     for (off = MADT_ENTRIES; len - off >= 2; off += t[off + 1]) {
         /* A zero length would never advance; a long one would run past the table. */
         if (t[off + 1] < 2 || t[off + 1] > len - off) {
@@ -407,7 +383,7 @@ static uint16_t fadt_pm1_port(const uint8_t *t, uint32_t len, uint32_t gas_off,
     uint64_t port = 0;
 
     if ((uint64_t)gas_off + GAS_LEN <= len && t[gas_off] == ACPI_SPACE_IO)
-        port = acpi_u64(t + gas_off + 4);
+        port = load_u64(t + gas_off + 4);
     if (!port)
         port = acpi_field32(t, len, legacy_off);
     return port <= UINT16_MAX ? (uint16_t)port : 0;
@@ -418,7 +394,7 @@ static void fadt_reset(const uint8_t *t, uint32_t len, struct acpi_info *out)
 {
     if ((acpi_field32(t, len, FADT_FLAGS) & FADT_RESET_REG_SUP) && len > FADT_RESET_VALUE) {
         out->reset_space = t[FADT_RESET_REG];
-        out->reset_addr = acpi_u64(t + FADT_RESET_REG + 4);
+        out->reset_addr = load_u64(t + FADT_RESET_REG + 4);
         out->reset_value = t[FADT_RESET_VALUE];
         out->have_reset = out->reset_addr != 0;
     }

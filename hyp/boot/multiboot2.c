@@ -41,22 +41,6 @@ struct mb2_tag_kind {
     void (*parse)(struct mb2_walk *w, size_t off, uint32_t size);
 };
 
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
 bool mb2_magic_ok(uint32_t eax)
 {
     return eax == MB2_BOOTLOADER_MAGIC;
@@ -109,8 +93,8 @@ static void mb2_tag_module(struct mb2_walk *w, size_t off, uint32_t size)
         return;
     }
     m = &w->bi->mods[w->bi->nr_mods++];
-    m->start = rd32(tag + 8);
-    m->end = rd32(tag + 12);
+    m->start = load_u32(tag + 8);
+    m->end = load_u32(tag + 12);
     mb2_copy_string(w, "module", off, 16, size, m->string, sizeof(m->string));
 }
 
@@ -118,8 +102,8 @@ static void mb2_tag_meminfo(struct mb2_walk *w, size_t off, uint32_t size __unus
 {
     w->have_meminfo = true;
     w->meminfo_off = off;
-    w->mem_lower_kib = rd32(w->mbi + off + 8);
-    w->mem_upper_kib = rd32(w->mbi + off + 12);
+    w->mem_lower_kib = load_u32(w->mbi + off + 8);
+    w->mem_upper_kib = load_u32(w->mbi + off + 12);
 }
 
 /*
@@ -157,7 +141,7 @@ out:
 static void mb2_tag_mmap(struct mb2_walk *w, size_t off, uint32_t size)
 {
     const uint8_t *tag = w->mbi + off;
-    uint32_t entry_size = rd32(tag + 8);
+    uint32_t entry_size = load_u32(tag + 8);
     unsigned int i, n, dropped = 0;
 
     if (entry_size < MB2_MMAP_ENTRY_MIN || entry_size % 8 != 0) {
@@ -177,7 +161,7 @@ static void mb2_tag_mmap(struct mb2_walk *w, size_t off, uint32_t size)
     for (i = 0; i < n; i++) {
         const uint8_t *e = tag + 16 + (size_t)i * entry_size;
 
-        if (!mb2_add_range(w, off, i, rd64(e), rd64(e + 8), rd32(e + 16)))
+        if (!mb2_add_range(w, off, i, load_u64(e), load_u64(e + 8), load_u32(e + 16)))
             dropped++;
     }
     if (dropped) {
@@ -250,8 +234,8 @@ static size_t mb2_next_tag(struct mb2_walk *w, size_t off)
                off, w->len);
         goto err;
     }
-    type = rd32(w->mbi + off);
-    size = rd32(w->mbi + off + 4);
+    type = load_u32(w->mbi + off);
+    size = load_u32(w->mbi + off + 4);
     if (size < 8) {
         printk(KERN_WARNING "mb2: tag at offset %zu (type %u): size %u is less than 8\n", off,
                type, size);
@@ -299,7 +283,7 @@ static bool mb2_header(struct mb2_walk *w, size_t avail)
         bi->nr_errors++;
         return false;
     }
-    total = rd32(w->mbi);
+    total = load_u32(w->mbi);
     w->len = MIN((size_t)total, avail);
     bi->info_start = w->paddr;
     bi->info_end = w->paddr + MIN((uint64_t)w->len, UINT64_MAX - w->paddr);

@@ -41,6 +41,31 @@ char *strrchr(const char *s, int c);
 unsigned long strtoul(const char *s, char **end, int base);
 unsigned long long strtoull(const char *s, char **end, int base);
 
+/* Unaligned loads from byte buffers that firmware and loaders hand us (x86 is little-endian). */
+static inline uint16_t load_u16(const void *p)
+{
+    uint16_t v;
+
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+static inline uint32_t load_u32(const void *p)
+{
+    uint32_t v;
+
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+static inline uint64_t load_u64(const void *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
 /* vsnprintf.c: C99 semantics (returns the length the full output would have, always
  * NUL-terminates when size > 0). Formats: %d %i %u %x %X %o %c %s %p %% with flags '-', '0',
  * '+', ' ', '#', width and precision (also '*'), length modifiers hh h l ll z t j.
