@@ -3,6 +3,14 @@
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 B := build
+# `make V=1` shows every command; by default one short line per step.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @echo "  $(1)"
+endif
 
 # ---------------------------------------------------------------------------------------------
 # Debian packages the build and the tests need. `make deps` installs what is missing.
@@ -32,39 +40,45 @@ HYP_OBJS := $(patsubst %.c,$(B)/%.o,$(filter %.c,$(HYP_SRCS))) \
 
 $(B)/hyp/%.o: hyp/%.c
 	@mkdir -p $(@D)
-	gcc $(HYP_CFLAGS) -c $< -o $@
+	$(call say,CC      $<)
+	$(Q)gcc $(HYP_CFLAGS) -c $< -o $@
 
 $(B)/hyp/%.o: hyp/%.S
 	@mkdir -p $(@D)
-	gcc $(HYP_ASFLAGS) -c $< -o $@
+	$(call say,AS      $<)
+	$(Q)gcc $(HYP_ASFLAGS) -c $< -o $@
 
 # Two links: the first with an empty symbol table, whose `nm` output becomes the table of the
 # second. The table sits after everything else in the image, so no other address moves.
 $(B)/hyp/syms0.o: hyp/tools/mksyms.py
 	@mkdir -p $(@D)
-	python3 hyp/tools/mksyms.py < /dev/null > $(B)/hyp/syms0.S
-	gcc $(HYP_ASFLAGS) -c $(B)/hyp/syms0.S -o $@
+	$(Q)python3 hyp/tools/mksyms.py < /dev/null > $(B)/hyp/syms0.S
+	$(Q)gcc $(HYP_ASFLAGS) -c $(B)/hyp/syms0.S -o $@
 
 $(B)/hyp/hyp-stage1.elf: $(HYP_OBJS) $(B)/hyp/syms0.o hyp/arch/hyp.ld
-	gcc $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) $(B)/hyp/syms0.o
+	$(call say,LD      $@)
+	$(Q)gcc $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) $(B)/hyp/syms0.o
 
 $(B)/hyp/syms.o: $(B)/hyp/hyp-stage1.elf hyp/tools/mksyms.py
-	nm -n $< | python3 hyp/tools/mksyms.py > $(B)/hyp/syms.S
-	gcc $(HYP_ASFLAGS) -c $(B)/hyp/syms.S -o $@
+	$(call say,SYMS    $@)
+	$(Q)nm -n $< | python3 hyp/tools/mksyms.py > $(B)/hyp/syms.S
+	$(Q)gcc $(HYP_ASFLAGS) -c $(B)/hyp/syms.S -o $@
 
 $(B)/hyp/hyp.elf: $(B)/hyp/syms.o
-	gcc $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) $(B)/hyp/syms.o
-	python3 hyp/tools/checkimage.py $(B)/hyp/hyp-stage1.elf $@
+	$(call say,LD      $@)
+	$(Q)gcc $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) $(B)/hyp/syms.o
+	$(Q)python3 hyp/tools/checkimage.py $(B)/hyp/hyp-stage1.elf $@
 
 # ---------------------------------------------------------------------------------------------
 # Boot ISO: GRUB (BIOS) with multiboot2 for hyp and one module2 per module.
 ISO_MODULES := hyp/boot/hello.mod
 $(B)/hearth.iso: $(B)/hyp/hyp.elf hyp/boot/grub.cfg $(ISO_MODULES)
-	rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
-	cp $(B)/hyp/hyp.elf $(B)/iso/boot/hyp.elf
-	cp $(ISO_MODULES) $(B)/iso/boot/
-	cp hyp/boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(B)/iso 2> $(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
+	$(call say,ISO     $@)
+	$(Q)rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
+	$(Q)cp $(B)/hyp/hyp.elf $(B)/iso/boot/hyp.elf
+	$(Q)cp $(ISO_MODULES) $(B)/iso/boot/
+	$(Q)cp hyp/boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(B)/iso 2> $(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
 # Host unit tests (Check, ASan + UBSan).
@@ -81,13 +95,15 @@ include tests/unit/unit.mk
 
 define unit_rule
 $(B)/unit/$(1): $(patsubst %.c,$(B)/unit/obj/%.o,$(sort $($(1)_SRCS) $(UNIT_COMMON)))
-	gcc $(UNIT_CFLAGS) -o $$@ $$^ $(UNIT_LIBS)
+	$(call say,LINK    $$@)
+	$(Q)gcc $(UNIT_CFLAGS) -o $$@ $$^ $(UNIT_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 $(B)/unit/obj/%.o: %.c
 	@mkdir -p $(@D)
-	gcc $(UNIT_CFLAGS) -c $< -o $@
+	$(call say,HOSTCC  $<)
+	$(Q)gcc $(UNIT_CFLAGS) -c $< -o $@
 
 UNIT_BINS := $(addprefix $(B)/unit/,$(UNIT_TESTS))
 

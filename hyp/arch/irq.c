@@ -17,7 +17,11 @@ void irq_register_isa(unsigned int irq, irq_handler_fn fn, void *data)
 {
     ASSERT(irq < NR_ISA_IRQS);
     isa_handlers[irq] = (struct isa_handler){fn, data};
-    if (!ioapic_route_isa(irq, VEC_ISA_BASE + irq, apic_id()))
+    /* An IOAPIC entry holds an 8-bit destination; larger x2APIC ids need interrupt remapping. */
+    if (apic_id() > 0xff)
+        printk(KERN_WARNING "irq: APIC id %u does not fit an IOAPIC entry: ISA IRQ %u unrouted\n",
+               apic_id(), irq);
+    else if (!ioapic_route_isa(irq, VEC_ISA_BASE + irq, apic_id()))
         printk(KERN_WARNING "irq: no IOAPIC pin for ISA IRQ %u\n", irq);
 }
 
