@@ -93,6 +93,13 @@ UNIT_COMMON := tests/unit/support/stubs.c hyp/lib/vsnprintf.c
 UNIT_TESTS :=
 include tests/unit/unit.mk
 
+# ---------------------------------------------------------------------------------------------
+# guest-abi/ checks (check-abi) and the PV test kernels (tests/guests/), each in its own fragment.
+ABI_TARGETS :=
+GUEST_KERNELS :=
+-include guest-abi/abi.mk
+-include tests/guests/guests.mk
+
 define unit_rule
 $(B)/unit/$(1): $(patsubst %.c,$(B)/unit/obj/%.o,$(sort $($(1)_SRCS) $(UNIT_COMMON)))
 	$(call say,LINK    $$@)
@@ -109,7 +116,7 @@ UNIT_BINS := $(addprefix $(B)/unit/,$(UNIT_TESTS))
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: all hyp iso deps run debug test test-unit test-integration clean
-all: hyp iso $(UNIT_BINS)
+all: hyp iso $(UNIT_BINS) $(GUEST_KERNELS)
 hyp: $(B)/hyp/hyp.elf
 iso: $(B)/hearth.iso
 
