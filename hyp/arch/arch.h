@@ -91,6 +91,10 @@ static inline void safe_halt(void) { __asm__ volatile("sti; hlt" ::: "memory"); 
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_APIC_BASE 0x1b
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
 #define CR4_PAE (1u << 5)
 #define CR4_PGE (1u << 7)
 #define CR4_OSFXSR (1u << 9)
@@ -131,9 +135,12 @@ struct cpu_features {
 /* Filled once by cpu_detect_features() on the boot CPU; all CPUs are assumed alike. */
 extern struct cpu_features boot_cpu_features;
 void cpu_detect_features(void);
-/* Load this CPU's GDT, TSS (with IST stacks in the CPU's stack window) and the shared IDT, and
- * turn on NX, SMEP and SMAP where the CPU has them. */
+/* Load this CPU's GDT (pc->gdt, GDT_PAGES zeroed pages), TSS (with IST stacks in the CPU's
+ * stack window), the shared IDT and the SYSCALL MSRs; turn on NX, SMEP and SMAP where the CPU
+ * has them. GS_BASE is left to guests; KERNEL_GS_BASE points to pc. */
 void cpu_init_tables(struct percpu *pc);
+/* The boot CPU's static GDT (GDT_PAGES pages); other CPUs allocate theirs. */
+uint64_t *cpu_bsp_gdt(void);
 /* Fill the IDT shared by all CPUs (NMI, #DF and #MC on IST stacks); boot CPU, once. */
 void idt_init(void);
 

@@ -6,7 +6,8 @@
 #define MB2_ARCH_I386 0
 #define BOOT_LOADER_MB2 1
 #define BOOT_LOADER_PVH 2
-#define PA(x) ((x) - HYP_VIRT_START)
+#define BOOT_CS 0x08 /* the boot GDT's selectors, until cpu_init_tables() */
+#define BOOT_DS 0x10
 
 /* ---- Multiboot2 header: must sit in the first 32 KiB, 8-byte aligned -------------------------- */
         .section .multiboot2, "a"
@@ -83,7 +84,7 @@ common_start:
         mov     %eax, %cr0
 
         lgdt    boot_gdt_ptr
-        ljmp    $HYP_CS, $long_mode_entry
+        ljmp    $BOOT_CS, $long_mode_entry
 
 no_long_mode:
         mov     $msg_no_lm, %esi
@@ -104,7 +105,7 @@ no_long_mode:
 
         .code64
 long_mode_entry:
-        mov     $HYP_DS, %eax
+        mov     $BOOT_DS, %eax
         mov     %eax, %ds
         mov     %eax, %es
         mov     %eax, %ss

@@ -14,12 +14,22 @@ void cpu_load_segments(uint16_t cs, uint16_t ds);
 #define IST_DF 2
 #define IST_MC 3
 
+BUILD_BUG_ON(offsetof(struct percpu, scratch_rsp) != PERCPU_SCRATCH_RSP);
+BUILD_BUG_ON(offsetof(struct percpu, stack_top) != PERCPU_STACK_TOP);
+
+/* The boot CPU's GDT, usable before mm exists; the other CPUs' come from the frame allocator. */
+static uint64_t bsp_gdt[GDT_PAGES * 512] __attribute__((aligned(4096)));
+
+/* Every CPU's stacks (main and IST) lie in its window of the stack area; anything else is the
+ * boot CPU before it left its boot stack. */
 struct percpu *this_cpu(void)
 {
-    struct percpu *pc;
+    uint64_t rsp = (uint64_t)__builtin_frame_address(0);
+    uint64_t off = rsp - STACKS_VIRT_START;
 
-    __asm__ volatile("mov %%gs:0, %0" : "=r"(pc));
-    return pc;
+    if (off < (uint64_t)MAX_CPUS * STACK_STRIDE)
+        return &percpu_blocks[off / STACK_STRIDE];
+    return &percpu_blocks[0];
 }
 
 unsigned int cpu_id(void)
@@ -93,17 +103,38 @@ void idt_init(void)
     set_gate(18, IST_MC);
 }
 
+/* The reserved entries, as Xen's boot_gdt: accessed bits preset so the CPU never writes. */
 static void gdt_fill(struct percpu *pc)
 {
     uint64_t tss = (uint64_t)&pc->tss;
     uint64_t limit = sizeof(pc->tss) - 1;
+    uint64_t *g = pc->gdt;
 
-    pc->gdt[0] = 0;
-    pc->gdt[HYP_CS / 8] = 0x00af9a000000ffffull; /* 64-bit code, DPL 0 */
-    pc->gdt[HYP_DS / 8] = 0x00cf92000000ffffull; /* data, DPL 0 */
-    pc->gdt[HYP_TSS / 8] = (limit & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
-                           ((limit >> 16 & 0xf) << 48) | ((tss >> 24 & 0xff) << 56);
-    pc->gdt[HYP_TSS / 8 + 1] = tss >> 32;
+    g[HYP_CS / 8] = 0x00af9b000000ffffull;          /* ring 0, 64-bit code */
+    g[HYP_DS / 8] = 0x00cf93000000ffffull;          /* ring 0, data */
+    g[FLAT_RING3_CS32 / 8] = 0x00cffb000000ffffull; /* ring 3, 32-bit code */
+    g[FLAT_RING3_DS / 8] = 0x00cff3000000ffffull;   /* ring 3, data */
+    g[FLAT_RING3_CS64 / 8] = 0x00affb000000ffffull; /* ring 3, 64-bit code */
+    g[HYP_TSS / 8] = (limit & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
+                     ((limit >> 16 & 0xf) << 48) | ((tss >> 24 & 0xff) << 56);
+    g[HYP_TSS / 8 + 1] = tss >> 32;
+}
+
+/* SYSCALL lands in syscall_entry (entry.S) on HYP_CS; SYSRET would return to FLAT_RING3_CS64 /
+ * FLAT_RING3_DS (STAR's user base is FLAT_RING3_CS32). SFMASK clears AC, NT, DF, IF, TF, RF. */
+static void syscall_init(void)
+{
+    extern const char syscall_entry[];
+
+    wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)HYP_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_SFMASK, 0x47700);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+uint64_t *cpu_bsp_gdt(void)
+{
+    return bsp_gdt;
 }
 
 static void tss_fill(struct percpu *pc)
@@ -123,17 +154,19 @@ void cpu_init_tables(struct percpu *pc)
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) gdtr = {sizeof(pc->gdt) - 1, (uint64_t)pc->gdt},
+    } __attribute__((packed)) gdtr = {GDT_PAGES * 4096 - 1, (uint64_t)pc->gdt},
                               idtr = {sizeof(idt) - 1, (uint64_t)idt};
     uint64_t cr4 = read_cr4();
 
     pc->self = pc;
+    pc->stack_top = pc->stack_base + (STACK_MAIN_PAGE + STACK_MAIN_PAGES) * 4096ull;
     gdt_fill(pc);
     tss_fill(pc);
     __asm__ volatile("lgdt %0" ::"m"(gdtr));
     cpu_load_segments(HYP_CS, HYP_DS);
-    wrmsr(MSR_GS_BASE, (uint64_t)pc);
-    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    wrmsr(MSR_GS_BASE, 0);
+    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)pc);
+    syscall_init();
     __asm__ volatile("ltr %w0" ::"r"(HYP_TSS));
     __asm__ volatile("lidt %0" ::"m"(idtr));
 

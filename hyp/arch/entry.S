@@ -1,6 +1,7 @@
 /* entry.S - exception and interrupt entry: one 16-byte stub per vector pushes (error code,
  * vector), the common path saves the registers as struct cpu_regs and calls trap_dispatch(). */
 #include "arch/layout.h"
+#include "arch/percpu_offsets.h"
 
         .section .text.entry, "ax"
         .code64
@@ -64,6 +65,27 @@ entry_common:
         popq    %rax
         add     $16, %rsp               /* vector, error code */
         iretq
+
+/*
+ * SYSCALL from a guest (always ring 3): rcx = guest rip, r11 = guest rflags, interrupts off
+ * (SFMASK), rsp still the guest's. KERNEL_GS_BASE points to this CPU's percpu block: swap it in
+ * just long enough to find the stack, so GS_BASE stays the guest's everywhere else. The frame
+ * is a struct cpu_regs with vector VEC_SYSCALL, and it returns through entry_common's iretq.
+ */
+        .globl syscall_entry
+syscall_entry:
+        swapgs
+        mov     %rsp, %gs:PERCPU_SCRATCH_RSP
+        mov     %gs:PERCPU_STACK_TOP, %rsp
+        pushq   $FLAT_RING3_DS                  /* ss */
+        pushq   %gs:PERCPU_SCRATCH_RSP          /* rsp */
+        swapgs
+        pushq   %r11                            /* rflags */
+        pushq   $FLAT_RING3_CS64                /* cs */
+        pushq   %rcx                            /* rip */
+        pushq   $0                              /* error code */
+        pushq   $VEC_SYSCALL
+        jmp     entry_common
 
 /* void cpu_load_segments(uint16_t cs, uint16_t ds): reload every segment register after lgdt. */
         .globl cpu_load_segments

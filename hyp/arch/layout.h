@@ -27,10 +27,20 @@
 #define STACK_MAIN_PAGE 16   /* the CPU's normal stack: 16 pages (64 KiB), guard page 15 below */
 #define STACK_MAIN_PAGES 16
 
-/* Segment selectors of the hypervisor's GDT. */
-#define HYP_CS 0x08
-#define HYP_DS 0x10
-#define HYP_TSS 0x28
+/*
+ * Segment selectors: Xen's x86-64 layout. Each CPU's GDT is 16 pages; the first 14 (entries
+ * 0-7167) belong to the guest (zero until a guest's set_gdt), the reserved entries start at
+ * 0xe000 (entry 7168). Guests run on the flat ring-3 selectors.
+ */
+#define GDT_PAGES 16
+#define GDT_FIRST_RESERVED_ENTRY 7168
+#define HYP_CS 0xe008
+#define HYP_DS 0xe010
+#define FLAT_RING3_CS32 0xe023
+#define FLAT_RING3_DS 0xe02b /* also SS for 64-bit guests */
+#define FLAT_RING3_CS64 0xe033
+#define HYP_TSS 0xe040
+#define HYP_LDT 0xe050
 
 #define MAX_CPUS 64
 

@@ -4,18 +4,25 @@
 #define HYP_ARCH_PERCPU_H
 
 #include "arch/arch.h"
+#include "arch/percpu_offsets.h"
 
-#define GDT_ENTRIES 8
-
+/*
+ * this_cpu() finds the block from the stack pointer (every CPU's stacks live in its window of
+ * the stack area), so the hypervisor never depends on GS: the guest owns GS_BASE. The syscall
+ * entry reaches scratch_rsp and stack_top through KERNEL_GS_BASE, which always points here.
+ */
 struct percpu {
-    struct percpu *self;   /* must stay first: this_cpu() reads %gs:0 */
+    struct percpu *self;   /* offset 0 */
+    uint64_t scratch_rsp;  /* offset 8: the guest's rsp during the syscall entry */
+    uint64_t stack_top;    /* offset 16: top of this CPU's main stack */
     unsigned int id;       /* logical CPU number, 0 = boot CPU */
     uint32_t apic_id;
     uint64_t stack_base;   /* start of this CPU's window in the stack area */
     volatile bool online;
+    uint64_t *gdt;         /* GDT_PAGES pages, zero but for the reserved entries */
     struct tss64 tss __attribute__((aligned(16)));
-    uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 };
+
 
 /* Every CPU's block; entries for CPUs that are not present stay zeroed. */
 extern struct percpu percpu_blocks[MAX_CPUS];

@@ -124,6 +124,10 @@ static bool start_one(unsigned int cpu, uint32_t apic)
 
     pc->id = cpu;
     pc->apic_id = apic;
+    pc->gdt = mm_alloc_pages(4); /* GDT_PAGES = 16 pages */
+    if (!pc->gdt)
+        return false;
+    memset(pc->gdt, 0, GDT_PAGES * PAGE_SIZE);
     pc->stack_base = STACKS_VIRT_START + (uint64_t)cpu * STACK_STRIDE;
     *(uint64_t *)TR_FIELD(tr_stack) = pc->stack_base + (STACK_MAIN_PAGE + STACK_MAIN_PAGES) *
                                                            PAGE_SIZE;

@@ -198,9 +198,8 @@ void start_hyp(uint32_t loader, uint32_t magic, uint32_t info_pa)
     struct percpu *bsp = &percpu_blocks[0];
 
     tsc_at_entry = rdtsc();
-    /* this_cpu() works from here on, for panic() among others. */
     bsp->self = bsp;
-    wrmsr(MSR_GS_BASE, (uint64_t)bsp);
+    bsp->gdt = cpu_bsp_gdt();
     console_init_early();
     cpu_detect_features();
     bsp->stack_base = (uint64_t)bsp_early_window;
