@@ -2,7 +2,8 @@
 
 HYP_ARCH := hyp/arch/boot.S hyp/arch/entry.S hyp/arch/trampoline.S hyp/arch/cpu.c \
             hyp/arch/traps.c hyp/arch/irq.c hyp/arch/pic.c hyp/arch/apic.c hyp/arch/ioapic.c \
-            hyp/arch/tsc.c hyp/arch/acpi.c hyp/arch/acpi_tables.c hyp/arch/smp.c hyp/arch/power.c
+            hyp/arch/tsc.c hyp/arch/acpi.c hyp/arch/acpi_tables.c hyp/arch/smp.c hyp/arch/power.c \
+            hyp/arch/uaccess.S
 HYP_BOOT := hyp/boot/setup.c hyp/boot/multiboot2.c hyp/boot/pvh.c hyp/boot/bootinfo.c \
             hyp/boot/cmdline.c hyp/boot/test_fault.c
 HYP_CONSOLE := hyp/console/console.c hyp/console/serial.c hyp/console/ring.c hyp/console/keys.c
@@ -10,5 +11,10 @@ HYP_LIB := hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/symbols.c
 HYP_MM := hyp/mm/mm.c hyp/mm/paging.c hyp/mm/bootmem.c hyp/mm/buddy.c hyp/mm/xheap.c \
           hyp/mm/xmalloc.c
 HYP_TIME := hyp/time/time.c hyp/time/scale.c hyp/time/timer_queue.c hyp/time/rtc_date.c
+HYP_DOMAIN := hyp/domain/domain.c hyp/domain/elf.c
+HYP_HYPERCALL := hyp/hypercall/hypercall.c hyp/hypercall/guest_access.c \
+                 hyp/hypercall/hc_console.c hyp/hypercall/hc_version.c hyp/hypercall/hc_sched.c
+HYP_PV := hyp/pv/pv.c hyp/pv/traps.c hyp/pv/hypercalls.c hyp/pv/emulate.c hyp/pv/build.c
 
-HYP_SRCS := $(HYP_ARCH) $(HYP_BOOT) $(HYP_CONSOLE) $(HYP_LIB) $(HYP_MM) $(HYP_TIME)
+HYP_SRCS := $(HYP_ARCH) $(HYP_BOOT) $(HYP_CONSOLE) $(HYP_LIB) $(HYP_MM) $(HYP_TIME) \
+            $(HYP_DOMAIN) $(HYP_HYPERCALL) $(HYP_PV)

@@ -144,6 +144,18 @@ uint64_t *cpu_bsp_gdt(void);
 /* Fill the IDT shared by all CPUs (NMI, #DF and #MC on IST stacks); boot CPU, once. */
 void idt_init(void);
 
+/* ---- uaccess.S: guest memory access with fault fixups (callers check the range first) ------- */
+/* Copy n bytes; returns how many were NOT copied because of a fault (0 = all done). */
+size_t raw_copy_guest(void *dst, const void *src, size_t n);
+size_t raw_clear_guest(void *dst, size_t n);
+/* SMAP: allow (stac) and forbid again (clac) ring-0 access to user pages; no-ops without SMAP. */
+void guest_access_begin(void);
+void guest_access_end(void);
+
+/* Load regs (which must sit at the top of this CPU's main stack) and return to the guest with
+ * iretq. */
+void return_to_guest(struct cpu_regs *regs) __noreturn;
+
 /* ---- traps.c ----------------------------------------------------------------------------- */
 /* Called by entry.S for every vector with interrupts off: vectors >= 32 go to irq_dispatch(),
  * an exception in the hypervisor is fatal (guests come with the PV issue). */

@@ -48,6 +48,8 @@ entry_common:
         mov     %rsp, %rbp
         call    trap_dispatch
         add     $16, %rsp
+        .globl entry_exit
+entry_exit:                             /* rsp points at a struct cpu_regs */
         popq    %r15
         popq    %r14
         popq    %r13
@@ -100,6 +102,13 @@ cpu_load_segments:
         pushq   %rax
         lretq
 1:      ret
+
+/* void return_to_guest(struct cpu_regs *regs): regs sits at the top of this CPU's stack; load
+ * it and iretq. Never returns. */
+        .globl return_to_guest
+return_to_guest:
+        mov     %rdi, %rsp
+        jmp     entry_exit
 
 /* void switch_stack_and_call(uint64_t rsp, void (*fn)(void *), void *arg): never returns. */
         .globl switch_stack_and_call

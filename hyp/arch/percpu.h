@@ -20,6 +20,7 @@ struct percpu {
     uint64_t stack_base;   /* start of this CPU's window in the stack area */
     volatile bool online;
     uint64_t *gdt;         /* GDT_PAGES pages, zero but for the reserved entries */
+    void *current_vcpu;    /* the vCPU this CPU runs (struct vcpu, owned by hyp/pv), or NULL */
     struct tss64 tss __attribute__((aligned(16)));
 };
 

@@ -2,7 +2,9 @@
  * faulting address, and a backtrace with symbol names. */
 #include "arch/arch.h"
 #include "arch/percpu.h"
+#include "arch/percpu_offsets.h"
 #include "console/console.h"
+#include "pv/pv.h"
 
 static const char *const exception_names[32] = {
     [0] = "#DE divide error",       [1] = "#DB debug",
@@ -111,12 +113,53 @@ void fatal_report(const char *what, const struct cpu_regs *regs)
     machine_halt_fatal();
 }
 
-/* Entry from entry.S for every vector: exceptions are fatal in the hypervisor (guests come
- * later), everything from 32 up is an interrupt. */
+struct ex_entry {
+    uint64_t fault_rip;
+    uint64_t fixup_rip;
+};
+extern const struct ex_entry __start_ex_table[], __stop_ex_table[];
+
+/* A fault at a registered instruction (a guest-memory copy) resumes at its fixup. */
+static bool fixup_exception(struct cpu_regs *regs)
+{
+    for (const struct ex_entry *e = __start_ex_table; e < __stop_ex_table; e++) {
+        if (e->fault_rip == regs->rip) {
+            regs->rip = e->fixup_rip;
+            return true;
+        }
+    }
+    return false;
+}
+
+void guest_access_begin(void)
+{
+    if (boot_cpu_features.smap)
+        __asm__ volatile("stac" ::: "memory", "cc");
+}
+
+void guest_access_end(void)
+{
+    if (boot_cpu_features.smap)
+        __asm__ volatile("clac" ::: "memory", "cc");
+}
+
+/* Entry from entry.S for every vector. A SYSCALL and an exception in ring 3 belong to the guest
+ * (pv/); an exception in the hypervisor is fatal unless it hit a guest-memory copy; everything
+ * from 32 up is an interrupt. */
 void trap_dispatch(struct cpu_regs *regs)
 {
     const char *name;
 
+    if (regs->vector == VEC_SYSCALL) {
+        pv_syscall(regs);
+        return;
+    }
+    if (regs->vector < 32 && (regs->cs & 3) == 3) {
+        pv_exception(regs);
+        return;
+    }
+    if ((regs->vector == 14 || regs->vector == 13) && fixup_exception(regs))
+        return;
     if (regs->vector >= 32) {
         irq_dispatch(regs);
         return;

@@ -9,7 +9,9 @@
 #include "boot/pvh.h"
 #include "boot/test_fault.h"
 #include "console/console.h"
+#include "domain/domain.h"
 #include "mm/mm.h"
+#include "pv/pv.h"
 #include "time/time.h"
 
 #define HEARTH_VERSION "0.1.0"
@@ -171,6 +173,39 @@ static void print_summary(void)
            (unsigned long)((rdtsc() - tsc_at_entry) / tsc_khz()));
 }
 
+#define DOM0_MEM_DEFAULT MiB(512)
+
+/* dom0's memory: dom0_mem= if given, else 512 MiB or three quarters of what is free. */
+static uint64_t dom0_memory(void)
+{
+    struct mm_stats st;
+    uint64_t avail;
+
+    mm_stats(&st);
+    avail = st.free * PAGE_SIZE / 4 * 3;
+    if (opt.dom0_mem.amount)
+        return ALIGN_DOWN(opt.dom0_mem.amount, PAGE_SIZE);
+    return ALIGN_DOWN(MIN(DOM0_MEM_DEFAULT, avail), PAGE_SIZE);
+}
+
+/* dom0 comes from the first module when it is an ELF image (the second module, if any, is its
+ * initrd); without one Hearth stays in its idle loop with the debug keys. */
+static void start_dom0(void)
+{
+    const struct boot_module *kernel = &boot_info.mods[0];
+    struct domain *d;
+
+    if (!boot_info.nr_mods)
+        return;
+    if (kernel->end - kernel->start < 4 || memcmp(maddr_to_virt(kernel->start), "\177ELF", 4)) {
+        printk("dom0: module 0 is not an ELF image: no dom0\n");
+        return;
+    }
+    d = pv_build_dom0(kernel, boot_info.nr_mods > 1 ? &boot_info.mods[1] : NULL, dom0_memory());
+    if (d)
+        pv_run(&d->vcpu0);
+}
+
 static __noreturn void start_hyp_late(void *arg __unused)
 {
     const struct acpi_info *ai = acpi_get_info();
@@ -189,6 +224,7 @@ static __noreturn void start_hyp_late(void *arg __unused)
         printk(KERN_WARNING "cmdline: bad value '%s' for option 'test_fault' (kinds: %s)\n",
                opt.test_fault, TEST_FAULT_KINDS);
     printk(KERN_ERR "Hearth ready. Debug keys: press 'h' for help.\n");
+    start_dom0();
     idle_loop();
 }
 

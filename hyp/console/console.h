@@ -22,7 +22,13 @@ void console_force_unlock(void);
 uint64_t console_ring_bytes(void);
 size_t console_ring_read(uint64_t *pos, char *out, size_t max);
 
-/* Serial input: one byte from the input queue filled by the receive interrupt, or -1. */
+/* A guest's console output (console_io): its lines are prefixed "(dN) " and kept in the ring. */
+void console_guest_write(uint16_t domid, const char *s, size_t n);
+/* Serial input for dom0 (typed after Ctrl-A three times), or -1. */
+int console_guest_getc(void);
+
+/* Serial input for the debug keys: one byte from the queue filled by the receive interrupt, or
+ * -1. */
 int console_getc(void);
 /* True if console_getc() has a byte for us; call with interrupts off to decide to halt. */
 bool console_input_pending(void);

@@ -14,7 +14,7 @@
 #define ELF_EINVAL 22  /* malformed image: a table, segment, note or address is inconsistent */
 
 #define ELF_MAX_SEGS 16
-#define ELF_NOTE_STR_SIZE 32 /* room for a string note, NUL included (libelf uses 16-48) */
+#define ELF_NOTE_STR_SIZE 32 /* room for a string note, NUL included */
 #define ELF_FEATURES_SIZE 256
 
 /* XENFEAT_* bits named in XEN_ELFNOTE_FEATURES (Xen public/features.h). */

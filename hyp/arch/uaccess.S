@@ -1,0 +1,29 @@
+/* uaccess.S - copies to and from guest memory that survive bad guest pointers: a fault inside
+ * the copy resumes at the fixup, which returns how many bytes were not copied. */
+
+        .section .text, "ax"
+        .code64
+
+/* size_t raw_copy_guest(void *dst, const void *src, size_t n): bytes NOT copied (0 = all). */
+        .globl raw_copy_guest
+raw_copy_guest:
+        mov     %rdx, %rcx
+1:      rep movsb
+2:      mov     %rcx, %rax
+        ret
+
+/* size_t raw_clear_guest(void *dst, size_t n): bytes NOT zeroed. */
+        .globl raw_clear_guest
+raw_clear_guest:
+        mov     %rsi, %rcx
+        xor     %eax, %eax
+3:      rep stosb
+4:      mov     %rcx, %rax
+        ret
+
+        .section .ex_table, "a"
+        .balign 8
+        .quad 1b, 2b
+        .quad 3b, 4b
+
+        .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,81 @@
+/* domain.h - domains and their vCPUs: ids, memory (frames owned and counted), the privileged
+ * flag of dom0, creation and destruction that returns every frame. */
+#ifndef HYP_DOMAIN_DOMAIN_H
+#define HYP_DOMAIN_DOMAIN_H
+
+#include "arch/arch.h"
+#include "lib/spinlock.h"
+#include "mm/mm.h"
+
+#define DOM_MAX_DOMAINS 64     /* domain ids 0 .. DOM_MAX_DOMAINS-1 */
+#define DOMID_FIRST_RESERVED 0x7ff0
+
+/* A guest's entry for one vector in its virtual IDT (set_trap_table). */
+struct guest_trap {
+    uint64_t address; /* 0: no handler */
+    uint8_t flags;    /* bits 0-1 DPL for int $n, bit 2 mask events on delivery */
+};
+
+/*
+ * A virtual CPU. Lock legend: everything is the vCPU's own and touched only by the CPU running
+ * it (one vCPU per domain, run on the boot CPU, until the scheduler issue).
+ */
+struct vcpu {
+    struct domain *domain;
+    unsigned int id;
+    struct cpu_regs regs;      /* guest registers while the vCPU does not run on a CPU */
+    bool in_kernel;            /* guest-kernel (true) or guest-user mode */
+    paddr_t kernel_root;       /* machine address of the L4 used in guest-kernel mode */
+    paddr_t user_root;         /* ... in guest-user mode (0: none yet) */
+    uint64_t kernel_sp;        /* stack for bounces from guest-user mode (stack_switch) */
+    uint64_t kernel_ss;
+    uint64_t fs_base;
+    uint64_t gs_base_kernel;   /* GS base in guest-kernel mode (the active one there) */
+    uint64_t gs_base_user;     /* GS base in guest-user mode */
+    struct guest_trap traps[256];
+    uint64_t event_callback;
+    uint64_t failsafe_callback;
+    uint64_t syscall_callback;
+    uint16_t failsafe_flags, syscall_flags; /* CALLBACKF_* */
+    bool fpu_ts;               /* virtual CR0.TS (fpu_taskswitch) */
+    bool fpu_used;             /* fpu_area holds state to restore */
+    uint8_t fpu_area[512] __attribute__((aligned(16))); /* fxsave image */
+    void *vcpu_info;           /* this vCPU's struct vcpu_info, in shared_info */
+};
+
+/*
+ * A domain. Lock legend: [d] d->lock. Frames the domain owns are linked through page_info
+ * next/prev (frame numbers) from page_head; each has owner == id.
+ */
+struct domain {
+    uint16_t id;
+    bool privileged;           /* dom0: console input, I/O ports, control operations */
+    struct spinlock lock;
+    uint32_t page_head;        /* [d] first owned frame, PG_LIST_NONE if none */
+    uint64_t nr_pages;         /* [d] frames owned */
+    uint64_t max_pages;        /* [d] limit on nr_pages */
+    void *shared_info;         /* hypervisor-owned page the guest may map */
+    uint64_t vm_assist;        /* [d] enabled VMASST_TYPE_* bits */
+    bool shutdown;             /* [d] SCHEDOP_shutdown was called */
+    unsigned int shutdown_reason;
+    struct vcpu vcpu0;
+};
+
+/* Create domain id (< DOM_MAX_DOMAINS, not in use) with no memory; NULL if the id is taken or
+ * out of range, or memory is short. */
+struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages);
+/* The domain with this id, or NULL. */
+struct domain *dom_lookup(uint16_t id);
+/*
+ * Give d nr frames (scrubbed) under its max_pages: each is owned by d and linked into its list.
+ * fn(ctx, i, mfn) is told frame i's machine frame number. All or nothing: returns 0, or
+ * -HV_ENOMEM (nothing changed).
+ */
+int dom_alloc_frames(struct domain *d, uint64_t nr, void (*fn)(void *ctx, uint64_t i, mfn_t mfn),
+                     void *ctx);
+/* Tear d down: every frame goes back to the allocator, the shared_info page too; d is freed. */
+void dom_destroy(struct domain *d);
+/* True if d owns frame mfn. */
+bool dom_owns(const struct domain *d, mfn_t mfn);
+
+#endif /* HYP_DOMAIN_DOMAIN_H */

@@ -1,0 +1,70 @@
+/* hypercall.c - the hypercall table and multicall. Handlers live with their subsystem; this file
+ * only routes. */
+#include "domain/domain.h"
+#include "hypercall/hypercall.h"
+#include "pv/pv.h"
+
+#define HC_TABLE_SIZE 64
+
+/* Numbers without an entry return -HV_ENOSYS (never a silent success). */
+static const hc_handler hc_table[HC_TABLE_SIZE] = {
+    [HV_HYPERCALL_set_trap_table] = pv_hc_set_trap_table,
+    [HV_HYPERCALL_stack_switch] = pv_hc_stack_switch,
+    [HV_HYPERCALL_set_callbacks] = pv_hc_set_callbacks,
+    [HV_HYPERCALL_fpu_taskswitch] = pv_hc_fpu_taskswitch,
+    [HV_HYPERCALL_multicall] = hc_multicall,
+    [HV_HYPERCALL_xen_version] = hc_xen_version,
+    [HV_HYPERCALL_console_io] = hc_console_io,
+    [HV_HYPERCALL_vm_assist] = hc_vm_assist,
+    [HV_HYPERCALL_iret] = pv_hc_iret,
+    [HV_HYPERCALL_set_segment_base] = pv_hc_set_segment_base,
+    [HV_HYPERCALL_sched_op] = hc_sched_op,
+    [HV_HYPERCALL_callback_op] = pv_hc_callback_op,
+};
+
+long hc_dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, const uint64_t arg[5])
+{
+    struct hc_call c = {v, regs, {arg[0], arg[1], arg[2], arg[3], arg[4]}};
+
+    if (nr >= HC_TABLE_SIZE || !hc_table[nr])
+        return -HV_ENOSYS;
+    return hc_table[nr](&c);
+}
+
+/* The multicall entry layout (64 bytes): op, result, args[6]. */
+struct mc_entry {
+    uint64_t op;
+    uint64_t result;
+    uint64_t args[6];
+};
+BUILD_BUG_ON(sizeof(struct mc_entry) != 64);
+
+#define MC_MAX_ENTRIES 1024 /* bounded work per call until continuations come */
+
+/*
+ * multicall(entries, nr): run each entry in order, writing its return value into its result.
+ * A nested multicall and an iret (which replaces the very registers this call returns into) are
+ * refused per entry with -HV_EINVAL. Returns 0, -HV_EFAULT if an entry cannot be read or its result written,
+ * -HV_EINVAL if nr is larger than MC_MAX_ENTRIES.
+ */
+long hc_multicall(struct hc_call *c)
+{
+    uint64_t base = c->arg[0], nr = c->arg[1];
+    struct mc_entry e;
+
+    if (nr > MC_MAX_ENTRIES)
+        return -HV_EINVAL;
+    for (uint64_t i = 0; i < nr; i++) {
+        uint64_t va = base + i * sizeof(e);
+
+        if (copy_from_guest(&e, va, sizeof(e)))
+            return -HV_EFAULT;
+        if (e.op == HV_HYPERCALL_multicall || e.op == HV_HYPERCALL_iret)
+            e.result = (uint64_t)-HV_EINVAL;
+        else
+            e.result = (uint64_t)hc_dispatch(c->v, c->regs, e.op, e.args);
+        if (copy_to_guest(va + offsetof(struct mc_entry, result), &e.result, sizeof(e.result)))
+            return -HV_EFAULT;
+    }
+    return 0;
+}

@@ -1,0 +1,181 @@
+/* hypercalls.c - the PV CPU hypercalls: trap table, callbacks, kernel stack, segment bases, lazy
+ * FPU switch, and iret. Each copies its argument in once, checks it, then acts. */
+#include "hv/callback.h"
+#include "pv/pv_private.h"
+
+#define MAX_TRAP_ENTRIES 256 /* a table longer than every vector is malformed */
+
+static bool is_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+/*
+ * set_trap_table(table): entries until one with address 0; NULL clears every vector. Entries
+ * before a bad one stay installed (as on Xen). -HV_EFAULT, -HV_EINVAL (non-canonical handler,
+ * more than 256 entries without a terminator).
+ */
+long pv_hc_set_trap_table(struct hc_call *c)
+{
+    uint64_t table = c->arg[0];
+    struct hv_trap_info ti;
+
+    if (!table) {
+        memset(c->v->traps, 0, sizeof(c->v->traps));
+        return 0;
+    }
+    for (unsigned int i = 0; i < MAX_TRAP_ENTRIES; i++) {
+        if (copy_from_guest(&ti, table + i * sizeof(ti), sizeof(ti)))
+            return -HV_EFAULT;
+        if (!ti.address)
+            return 0;
+        if (!is_canonical(ti.address))
+            return -HV_EINVAL;
+        c->v->traps[ti.vector] = (struct guest_trap){ti.address, ti.flags};
+    }
+    return -HV_EINVAL;
+}
+
+/* stack_switch(ss, rsp): the stack for bounces from guest-user mode. -HV_EINVAL for a
+ * non-canonical rsp; ss gets RPL 3 (64-bit guests run their kernel on a ring-3 stack). */
+long pv_hc_stack_switch(struct hc_call *c)
+{
+    if (!is_canonical(c->arg[1]))
+        return -HV_EINVAL;
+    c->v->kernel_ss = c->arg[0] | 3;
+    c->v->kernel_sp = c->arg[1];
+    return 0;
+}
+
+/* set_callbacks(event, failsafe, syscall): the 64-bit three-address form. -HV_EINVAL for a
+ * non-canonical address (nothing changes). */
+long pv_hc_set_callbacks(struct hc_call *c)
+{
+    if (!is_canonical(c->arg[0]) || !is_canonical(c->arg[1]) || !is_canonical(c->arg[2]))
+        return -HV_EINVAL;
+    c->v->event_callback = c->arg[0];
+    c->v->failsafe_callback = c->arg[1];
+    c->v->syscall_callback = c->arg[2];
+    return 0;
+}
+
+static long callback_register(struct vcpu *v, const struct hv_callback_register *r)
+{
+    if (!is_canonical(r->address) || (r->flags & ~HV_CALLBACKF_mask_events))
+        return -HV_EINVAL;
+    switch (r->type) {
+    case HV_CALLBACKTYPE_event:
+        v->event_callback = r->address;
+        return 0;
+    case HV_CALLBACKTYPE_failsafe:
+        v->failsafe_callback = r->address;
+        v->failsafe_flags = r->flags;
+        return 0;
+    case HV_CALLBACKTYPE_syscall:
+        v->syscall_callback = r->address;
+        v->syscall_flags = r->flags;
+        return 0;
+    default:
+        return -HV_ENOSYS; /* syscall32/sysenter (32-bit user space), nmi: not supported */
+    }
+}
+
+/* callback_op(REGISTER | UNREGISTER, arg). -HV_EFAULT, -HV_EINVAL, -HV_ENOSYS (other ops and
+ * types Hearth does not deliver); unregistering the event or failsafe callback is refused as on
+ * Xen (-HV_EINVAL). */
+long pv_hc_callback_op(struct hc_call *c)
+{
+    struct hv_callback_register r;
+    struct hv_callback_unregister u;
+
+    switch (c->arg[0]) {
+    case HV_CALLBACKOP_register:
+        if (copy_from_guest(&r, c->arg[1], sizeof(r)))
+            return -HV_EFAULT;
+        return callback_register(c->v, &r);
+    case HV_CALLBACKOP_unregister:
+        if (copy_from_guest(&u, c->arg[1], sizeof(u)))
+            return -HV_EFAULT;
+        if (u.type != HV_CALLBACKTYPE_syscall)
+            return u.type <= HV_CALLBACKTYPE_syscall32 ? -HV_EINVAL : -HV_ENOSYS;
+        c->v->syscall_callback = 0;
+        return 0;
+    default:
+        return -HV_ENOSYS;
+    }
+}
+
+/* fpu_taskswitch(set): the guest's virtual CR0.TS. With it set, the guest's next FPU or SSE
+ * instruction raises #NM, delivered to its vector 7 (which clears it). */
+long pv_hc_fpu_taskswitch(struct hc_call *c)
+{
+    c->v->fpu_ts = c->arg[0] != 0;
+    if (c->v->fpu_ts)
+        __asm__ volatile("mov %%cr0, %%rax; or $8, %%rax; mov %%rax, %%cr0" ::: "rax", "memory");
+    else
+        __asm__ volatile("clts" ::: "memory");
+    return 0;
+}
+
+/* set_segment_base(which, base). -HV_EINVAL for a non-canonical base or unknown which;
+ * SEGBASE_GS_USER_SEL (loading a user %gs selector) is not supported yet: -HV_ENOSYS. */
+long pv_hc_set_segment_base(struct hc_call *c)
+{
+    struct vcpu *v = c->v;
+    uint64_t base = c->arg[1];
+
+    if (!is_canonical(base))
+        return -HV_EINVAL;
+    switch (c->arg[0]) {
+    case HV_SEGBASE_FS:
+        v->fs_base = base;
+        wrmsr(MSR_FS_BASE, base);
+        return 0;
+    case HV_SEGBASE_GS_USER:
+        v->gs_base_user = base;
+        return 0;
+    case HV_SEGBASE_GS_KERNEL:
+        v->gs_base_kernel = base;
+        wrmsr(MSR_GS_BASE, base);
+        return 0;
+    case HV_SEGBASE_GS_USER_SEL:
+        return -HV_ENOSYS;
+    default:
+        return -HV_EINVAL;
+    }
+}
+
+/*
+ * iret: the frame (struct hv_iret_context) is at the guest's rsp. To guest-user mode when the
+ * saved cs has RPL 3 (a user page-table root must exist); rflags keep IF set and IOPL clear;
+ * the event mask follows the saved IF. Returns the saved rax. An unreadable frame or a missing
+ * user root crashes the domain: there is no sane context left to return to.
+ */
+long pv_hc_iret(struct hc_call *c)
+{
+    struct cpu_regs *regs = c->regs;
+    struct vcpu *v = c->v;
+    struct hv_iret_context ctx;
+
+    if (copy_from_guest(&ctx, regs->rsp, sizeof(ctx)))
+        pv_crash(v, regs, "iret: unreadable frame");
+    if (!is_canonical(ctx.rip) || !is_canonical(ctx.rsp))
+        pv_crash(v, regs, "iret: non-canonical rip or rsp");
+    if ((ctx.cs & 3) == 3) {
+        if (!v->user_root)
+            pv_crash(v, regs, "iret to user mode without user page tables");
+        pv_toggle_mode(v);
+    }
+    regs->rip = ctx.rip;
+    regs->cs = FLAT_RING3_CS64;
+    regs->rflags = (ctx.rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF | 2;
+    regs->rsp = ctx.rsp;
+    regs->ss = FLAT_RING3_DS;
+    if (!(ctx.flags & HV_VGCF_in_syscall)) {
+        regs->r11 = ctx.r11;
+        regs->rcx = ctx.rcx;
+    }
+    vcpu_info(v)->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
+    regs->rax = ctx.rax;
+    return (long)ctx.rax;
+}

@@ -1,0 +1,58 @@
+/* traps.c - delivering exceptions, system calls and events to a PV guest kernel: the bounce
+ * frame Xen builds on the guest kernel's stack. */
+#include "pv/pv_private.h"
+
+#define VECTOR_SYSCALL 0x100 /* pv_bounce(): the syscall callback rather than a trap vector */
+
+/* Where the guest's handler for vector runs, and whether it masks events. 0 if none. */
+static uint64_t bounce_target(struct vcpu *v, unsigned int vector, bool *mask_events)
+{
+    if (vector == VECTOR_SYSCALL) {
+        *mask_events = v->syscall_flags & 1; /* CALLBACKF_mask_events */
+        return v->syscall_callback;
+    }
+    *mask_events = v->traps[vector].flags & HV_TI_IF;
+    return v->traps[vector].address;
+}
+
+/*
+ * The frame, lowest address first: rcx, r11, [error code], rip, cs (saved upcall mask in bits
+ * 32-39), rflags (IF = events were unmasked), rsp, ss. A handler pops rcx and r11 and then sees
+ * a native exception frame. From guest-user mode the frame goes on the kernel stack given by
+ * stack_switch; from guest-kernel mode on the current stack, with cs's RPL cleared.
+ */
+void pv_bounce(struct vcpu *v, struct cpu_regs *regs, unsigned int vector, bool has_error,
+               uint64_t error_code)
+{
+    struct hv_vcpu_info *vi = vcpu_info(v);
+    bool mask_events, from_user = !v->in_kernel;
+    uint64_t target = bounce_target(v, vector, &mask_events);
+    uint64_t frame[8], n = 0, sp;
+    uint8_t saved_mask = vi->evtchn_upcall_mask;
+
+    if (!target)
+        pv_crash(v, regs, vector == VECTOR_SYSCALL ? "system call without a callback"
+                                                   : "exception without a handler");
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    if (has_error)
+        frame[n++] = error_code;
+    frame[n++] = regs->rip;
+    frame[n++] = (from_user ? regs->cs : regs->cs & ~3ull) | ((uint64_t)saved_mask << 32);
+    frame[n++] = (regs->rflags & ~RFLAGS_IF) | (saved_mask ? 0 : RFLAGS_IF);
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    if (from_user)
+        pv_toggle_mode(v);
+    sp = ((from_user ? v->kernel_sp : regs->rsp) & ~15ull) - n * 8;
+    if (copy_to_guest(sp, frame, n * 8))
+        pv_crash(v, regs, "cannot write the exception frame on the guest kernel stack");
+    if (mask_events)
+        vi->evtchn_upcall_mask = 1;
+    regs->rip = target;
+    regs->cs = FLAT_RING3_CS64;
+    regs->ss = FLAT_RING3_DS;
+    regs->rsp = sp;
+    regs->rflags &= ~(RFLAGS_TF | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_AC | RFLAGS_DF);
+    regs->rflags |= RFLAGS_IF;
+}
