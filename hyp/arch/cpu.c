@@ -82,25 +82,29 @@ void cpu_detect_features(void)
         f->invariant_tsc = cpuid(0x80000007, 0).d & (1u << 8);
 }
 
-static void set_gate(unsigned int vec, unsigned int ist)
+static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
 {
     uint64_t addr = (uint64_t)(entry_stubs + 16 * vec);
 
-    /* present, DPL 0, 64-bit interrupt gate (interrupts off on entry) */
+    /* present, 64-bit interrupt gate (interrupts off on entry) */
     idt[2 * vec] = (addr & 0xffff) | ((uint64_t)HYP_CS << 16) | ((uint64_t)ist << 32) |
-                   (0x8eull << 40) | ((addr >> 16 & 0xffff) << 48);
+                   ((0x8eull | (uint64_t)dpl << 5) << 40) | ((addr >> 16 & 0xffff) << 48);
     idt[2 * vec + 1] = addr >> 32;
 }
 
 /* Fill the shared IDT once, on the boot CPU. NMI, #DF and #MC run on their own IST stacks so a
- * broken main stack (overflow into the guard page) still gets a report. */
+ * broken main stack (overflow into the guard page) still gets a report. #BP and #OF have DPL 3
+ * (as on Xen) so that a guest's int3 and into arrive as themselves; any other int $n from ring 3
+ * is a #GP. */
 void idt_init(void)
 {
     for (unsigned int v = 0; v < 256; v++)
-        set_gate(v, 0);
-    set_gate(2, IST_NMI);
-    set_gate(8, IST_DF);
-    set_gate(18, IST_MC);
+        set_gate(v, 0, 0);
+    set_gate(2, IST_NMI, 0);
+    set_gate(3, 0, 3);
+    set_gate(4, 0, 3);
+    set_gate(8, IST_DF, 0);
+    set_gate(18, IST_MC, 0);
 }
 
 /* The reserved entries, as Xen's boot_gdt: accessed bits preset so the CPU never writes. */

@@ -235,12 +235,14 @@ static int elf_collect_segments(struct elf_image *im, struct pv_kernel_info *out
     return rc;
 }
 
-/* Copies a note's string (not necessarily NUL-terminated) into dst, cutting it to fit. */
+/* Copies a note's string (not necessarily NUL-terminated) into dst, cutting it to fit. Bytes
+ * other than printable ASCII become '?', so that the strings are safe to print on a console. */
 static void elf_copy_str(char *dst, size_t dst_size, const uint8_t *src, uint64_t len)
 {
-    size_t n = strnlen((const char *)src, MIN(len, dst_size - 1));
+    size_t i, n = strnlen((const char *)src, MIN(len, dst_size - 1));
 
-    memcpy(dst, src, n);
+    for (i = 0; i < n; i++)
+        dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? (char)src[i] : '?';
     dst[n] = '\0';
 }
 
@@ -300,6 +302,7 @@ static int elf_parse_features(const uint8_t *s, uint64_t len, struct pv_kernel_i
     uint64_t start = 0, end;
     const char *name;
     size_t name_len;
+    char shown[ELF_NOTE_STR_SIZE];
     bool req;
     int rc = 0;
 
@@ -311,7 +314,8 @@ static int elf_parse_features(const uint8_t *s, uint64_t len, struct pv_kernel_i
         name = (const char *)s + start + req;
         name_len = end - start - req;
         if (!elf_feature_set(name, name_len, out->supported_features) && req) {
-            elf_warn("FEATURES: unknown required feature '%.*s'\n", (int)name_len, name);
+            elf_copy_str(shown, sizeof(shown), (const uint8_t *)name, name_len);
+            elf_warn("FEATURES: unknown required feature '%s'\n", shown);
             rc = -ELF_ENOEXEC;
         } else if (req)
             elf_feature_set(name, name_len, out->required_features);

@@ -50,7 +50,8 @@ struct pv_kernel_info {
     uint64_t hypercall_page; /* XEN_ELFNOTE_HYPERCALL_PAGE (a VA), valid if has_hypercall_page */
     uint64_t init_p2m;       /* XEN_ELFNOTE_INIT_P2M, or 0 if absent (a note of 0 counts as absent) */
     uint64_t hv_start_low;   /* XEN_ELFNOTE_HV_START_LOW, or 0; informational on x86-64 */
-    char guest_os[ELF_NOTE_STR_SIZE];      /* XEN_ELFNOTE_GUEST_OS, NUL-terminated, maybe cut */
+    /* Strings: NUL-terminated, cut to fit, bytes other than printable ASCII shown as '?'. */
+    char guest_os[ELF_NOTE_STR_SIZE];      /* XEN_ELFNOTE_GUEST_OS */
     char guest_version[ELF_NOTE_STR_SIZE]; /* XEN_ELFNOTE_GUEST_VERSION */
     char xen_version[ELF_NOTE_STR_SIZE];   /* XEN_ELFNOTE_XEN_VERSION */
     char loader[ELF_NOTE_STR_SIZE];        /* XEN_ELFNOTE_LOADER */

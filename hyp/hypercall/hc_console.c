@@ -49,7 +49,7 @@ static long console_read(struct hc_call *c, uint64_t count, uint64_t buf)
 
 long hc_console_io(struct hc_call *c)
 {
-    uint64_t cmd = c->arg[0], count = c->arg[1], buf = c->arg[2];
+    uint64_t cmd = c->arg[0], count = (uint32_t)c->arg[1], buf = c->arg[2]; /* count: 32 bits, as Xen */
 
     switch (cmd) {
     case HV_CONSOLEIO_write:

@@ -13,6 +13,7 @@ static const hc_handler hc_table[HC_TABLE_SIZE] = {
     [HV_HYPERCALL_set_callbacks] = pv_hc_set_callbacks,
     [HV_HYPERCALL_fpu_taskswitch] = pv_hc_fpu_taskswitch,
     [HV_HYPERCALL_multicall] = hc_multicall,
+    [HV_HYPERCALL_update_va_mapping] = pv_hc_update_va_mapping,
     [HV_HYPERCALL_xen_version] = hc_xen_version,
     [HV_HYPERCALL_console_io] = hc_console_io,
     [HV_HYPERCALL_vm_assist] = hc_vm_assist,

@@ -84,8 +84,11 @@ void pv_exception(struct cpu_regs *regs)
         v->fpu_ts = false;
         __asm__ volatile("clts");
     }
-    if (vector == 14)
+    if (vector == 14) {
         vcpu_info(v)->arch.cr2 = read_cr2();
+        if (v->in_kernel)
+            regs->error_code &= ~4ull; /* U/S tells the guest which of its modes faulted */
+    }
     pv_bounce(v, regs, vector, has_error_code(vector), regs->error_code);
 }
 

@@ -553,6 +553,41 @@ def t_bochs_x2apic(ctx):
     need(text, hv(r'  0x[0-9a-f]+ test_fault_ud'), 'test_fault_ud in the backtrace')
 
 
+# ----------------------------------------------------------------------------------------------
+# PV test kernels (tests/guests/), each booted as dom0 (PVH -kernel hyp.elf -initrd test.elf).
+
+GUEST_RESULT = r'\(d0\) Test result: (SUCCESS|FAILURE|ERROR|SKIP)[^\r\n]*'
+
+
+def guest_test(ctx, name):
+    """Boot build/guests/<name>.elf as dom0; SUCCESS, then a clean power-off through Hearth
+    (which shows the hypervisor survived whatever the test threw at it)."""
+    kernel = os.path.join(ctx.opts.build, 'guests', name + '.elf')
+    if not os.path.exists(kernel):
+        raise Fail('%s is missing (make builds it)' % kernel)
+    s = ctx.boot(extra='dom0_mem=64M', initrd=kernel)
+    m, _ = s.expect(GUEST_RESULT, 'the "Test result:" line of the guest')
+    line = m.group(0).replace('\r', '')
+    ctx.note(line)
+    if m.group(1) != 'SUCCESS':
+        raise Fail(line)
+    s.line(r'Powering off', 'the hypervisor powering off after the guest')
+    s.finish(STATUS_OFF)
+    if re.search(r'\*\*\* (FATAL|PANIC)', s.log.text()):
+        raise Fail('the hypervisor reported a fatal error')
+
+
+def _register_guests():
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'guests')
+    for name in sorted(os.listdir(here)):
+        if os.path.isfile(os.path.join(here, name, 'main.c')):
+            register('guest_' + name, 'PV test kernel %s as dom0: Test result: SUCCESS, clean '
+                     'power-off' % name)(lambda ctx, n=name: guest_test(ctx, n))
+
+
+_register_guests()
+
+
 @register('loglvl_error')
 def t_loglvl_error(ctx):
     """loglvl=error hides info lines ("TSC:") but "Hearth ready" still shows; "o" -> 33."""

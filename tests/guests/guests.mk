@@ -1,0 +1,42 @@
+# PV test kernels (tests/guests/): build/guests/<name>.elf for each test directory listed below.
+# Included by the top Makefile, which supplies B, WARN, Q and say; each kernel is appended to
+# GUEST_KERNELS. Run one on real Xen with tests/guests/run-on-xen.sh build/guests/<name>.elf.
+
+GUEST_TESTS := hello xen_version traps cpuid hostile_console
+GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/setup.c tests/guests/lib/printf.c \
+        tests/guests/lib/string.c tests/guests/lib/traps.c
+
+# Freestanding, ring-3 PV kernel code: no red zone (Xen bounces exceptions onto the current
+# stack), no SSE, linked at 0xffffffff80000000 (-mcmodel=kernel: the top 2 GiB), not PIC.
+GUEST_CFLAGS := $(WARN) -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+        -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+        -fcf-protection=none -fno-omit-frame-pointer -nostdinc \
+        -isystem $(shell gcc -print-file-name=include) -Itests/guests/lib -MMD -MP
+GUEST_ASFLAGS := -D__ASSEMBLY__ -g -Itests/guests/lib -MMD -MP
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+        -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,-T,tests/guests/lib/link.ld
+
+GUEST_LIB_OBJS := $(patsubst tests/guests/%.c,$(B)/guests/%.o,$(filter %.c,$(GUEST_LIB_SRCS))) \
+        $(patsubst tests/guests/%.S,$(B)/guests/%.o,$(filter %.S,$(GUEST_LIB_SRCS)))
+
+$(B)/guests/%.o: tests/guests/%.c
+	@mkdir -p $(@D)
+	$(call say,CC      $<)
+	$(Q)gcc $(GUEST_CFLAGS) -c $< -o $@
+
+$(B)/guests/%.o: tests/guests/%.S
+	@mkdir -p $(@D)
+	$(call say,AS      $<)
+	$(Q)gcc $(GUEST_ASFLAGS) -c $< -o $@
+
+define guest_rule
+$(B)/guests/$(1).elf: $(B)/guests/$(1)/main.o $(GUEST_LIB_OBJS) tests/guests/lib/link.ld
+	$$(call say,LD      $$@)
+	$(Q)gcc $(GUEST_LDFLAGS) -o $$@ $(B)/guests/$(1)/main.o $(GUEST_LIB_OBJS)
+endef
+$(foreach t,$(GUEST_TESTS),$(eval $(call guest_rule,$(t))))
+
+GUEST_KERNELS += $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_TESTS)))
+
+.PHONY: guests
+guests: $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_TESTS)))

@@ -1,0 +1,170 @@
+/*
+ * The few Xen x86-64 PV ABI numbers and layouts the test kernels use, until guest-abi/ lands.
+ *
+ * Every value was checked against Xen's public headers (xen-project/xen, xen/include/public/):
+ * xen.h (hypercall numbers, CONSOLEIO_*, UVMF_*, start_info, vcpu_info), sched.h (SCHEDOP_*,
+ * SHUTDOWN_*), version.h (XENVER_*), features.h (XENFEAT_*), elfnote.h (XEN_ELFNOTE_*),
+ * errno.h (XEN_E*), arch-x86/xen.h (trap_info, FLAT_KERNEL_*), arch-x86/xen-x86_64.h
+ * (arch_vcpu_info, iret_context), arch-x86/cpuid.h (Xen CPUID leaves). This is the one header
+ * to switch to guest-abi/ later; the assembly files include it too, so keep the C parts inside
+ * the !__ASSEMBLY__ block.
+ */
+#ifndef TESTS_GUESTS_ABI_LOCAL_H
+#define TESTS_GUESTS_ABI_LOCAL_H
+
+/* Hypercall numbers (xen.h). Call through the hypercall page at hypercall_page + nr * 32. */
+#define XEN_HC_set_trap_table     0
+#define XEN_HC_update_va_mapping  14
+#define XEN_HC_xen_version        17
+#define XEN_HC_console_io         18
+#define XEN_HC_iret               23
+#define XEN_HC_sched_op           29
+#define XEN_HYPERCALL_STUB_SIZE   32
+
+/* ELF note types (elfnote.h); notes are named "Xen". */
+#define XEN_ELFNOTE_ENTRY          1
+#define XEN_ELFNOTE_HYPERCALL_PAGE 2
+#define XEN_ELFNOTE_VIRT_BASE      3
+#define XEN_ELFNOTE_PADDR_OFFSET   4
+#define XEN_ELFNOTE_XEN_VERSION    5
+#define XEN_ELFNOTE_GUEST_OS       6
+#define XEN_ELFNOTE_GUEST_VERSION  7
+#define XEN_ELFNOTE_LOADER         8
+#define XEN_ELFNOTE_PAE_MODE       9
+#define XEN_ELFNOTE_FEATURES      10
+
+/* console_io commands (xen.h). */
+#define CONSOLEIO_write 0
+#define CONSOLEIO_read  1
+
+/* sched_op commands and shutdown reasons (sched.h). */
+#define SCHEDOP_yield     0
+#define SCHEDOP_shutdown  2
+#define SHUTDOWN_poweroff 0
+#define SHUTDOWN_reboot   1
+#define SHUTDOWN_crash    3
+
+/* xen_version sub-ops (version.h). The highest defined in Xen 4.17 is 10 (build_id). */
+#define XENVER_version      0
+#define XENVER_extraversion 1
+#define XENVER_capabilities 3
+#define XENVER_get_features 6
+#define XENVER_pagesize     7
+#define XEN_EXTRAVERSION_LEN  16
+#define XEN_CAPABILITIES_LEN  1024
+
+/* XENVER_get_features submap 0 bits (features.h). */
+#define XENFEAT_writable_page_tables       0
+#define XENFEAT_auto_translated_physmap    2
+#define XENFEAT_supervisor_mode_kernel     3
+#define XENFEAT_mmu_pt_update_preserve_ad  5
+#define XENFEAT_highmem_assist             6
+#define XENFEAT_gnttab_map_avail_bits      7
+#define XENFEAT_hvm_callback_vector        8
+#define XENFEAT_dom0                      11
+
+/* update_va_mapping flags (xen.h). */
+#define UVMF_NONE   0
+#define UVMF_INVLPG 2
+
+/* Flat segments of a 64-bit PV guest kernel (arch-x86/xen-x86_64.h). */
+#define FLAT_KERNEL_CS64 0xe033
+#define FLAT_KERNEL_SS64 0xe02b
+
+/* trap_info.flags: bits 0-1 = DPL for `int n`, bit 2 = interrupt gate (arch-x86/xen.h). */
+#define TI_DPL3          3
+#define TI_INTERRUPT_GATE 4
+
+/* Guest-visible errno values (errno.h), returned negated. */
+#define XEN_EPERM   1
+#define XEN_EFAULT 14
+#define XEN_EINVAL 22
+#define XEN_ENOSYS 38
+
+/* start_info.flags (xen.h). */
+#define SIF_PRIVILEGED  (1u << 0)
+#define SIF_INITDOMAIN  (1u << 1)
+
+/* Xen CPUID leaves (arch-x86/cpuid.h): "XenVMMXenVMM" in ebx, ecx, edx of the base leaf. */
+#define XEN_CPUID_FIRST_LEAF      0x40000000u
+#define XEN_CPUID_SIGNATURE_EBX   0x566e6558u /* "XenV" */
+#define XEN_CPUID_SIGNATURE_ECX   0x65584d4du /* "MMXe" */
+#define XEN_CPUID_SIGNATURE_EDX   0x4d4d566eu /* "nVMM" */
+/* ud2; .ascii "xen" : Xen emulates the instruction that follows (arch-x86/xen.h). */
+#define XEN_EMULATE_PREFIX_ASM    ".byte 0x0f,0x0b,0x78,0x65,0x6e; "
+
+#ifndef __ASSEMBLY__
+#include <stddef.h>
+#include <stdint.h>
+
+/* start_info (xen.h), x86-64 layout: 1168 bytes. */
+struct start_info {
+    char magic[32];             /* "xen-<version>-<platform>" */
+    uint64_t nr_pages;
+    uint64_t shared_info;       /* MACHINE address of shared_info */
+    uint32_t flags;             /* SIF_* */
+    uint32_t pad0;
+    uint64_t store_mfn;
+    uint32_t store_evtchn;
+    uint32_t pad1;
+    union {
+        struct { uint64_t mfn; uint32_t evtchn; uint32_t pad; } domU;
+        struct { uint32_t info_off; uint32_t info_size; } dom0;
+    } console;
+    uint64_t pt_base;           /* VA of the bootstrap L4 */
+    uint64_t nr_pt_frames;
+    uint64_t mfn_list;
+    uint64_t mod_start;
+    uint64_t mod_len;
+    int8_t cmd_line[1024];
+    uint64_t first_p2m_pfn;
+    uint64_t nr_p2m_frames;
+};
+_Static_assert(offsetof(struct start_info, nr_pages) == 32, "start_info.nr_pages");
+_Static_assert(offsetof(struct start_info, flags) == 48, "start_info.flags");
+_Static_assert(offsetof(struct start_info, console) == 72, "start_info.console");
+_Static_assert(offsetof(struct start_info, pt_base) == 88, "start_info.pt_base");
+_Static_assert(offsetof(struct start_info, cmd_line) == 128, "start_info.cmd_line");
+_Static_assert(sizeof(struct start_info) == 1168, "start_info size");
+
+/* vcpu_info (xen.h + arch-x86/xen-x86_64.h): 64 bytes; Xen writes CR2 to arch.cr2 on #PF. */
+struct vcpu_info {
+    uint8_t evtchn_upcall_pending;
+    uint8_t evtchn_upcall_mask;
+    uint8_t pad0[6];
+    uint64_t evtchn_pending_sel;
+    uint64_t arch_cr2;
+    uint64_t arch_pad;
+    uint8_t time[32];           /* vcpu_time_info, unused here */
+};
+_Static_assert(offsetof(struct vcpu_info, arch_cr2) == 16, "vcpu_info.arch.cr2");
+_Static_assert(sizeof(struct vcpu_info) == 64, "vcpu_info size");
+
+/* The head of shared_info: XEN_LEGACY_MAX_VCPUS (32) vcpu_info slots come first. */
+struct shared_info_head {
+    struct vcpu_info vcpu_info[32];
+};
+
+/* trap_info (arch-x86/xen.h): one per vector, the array ends with an all-zero entry. */
+struct trap_info {
+    uint8_t vector;
+    uint8_t flags;              /* TI_* */
+    uint16_t cs;                /* ignored for 64-bit PV kernels */
+    uint32_t pad;
+    uint64_t address;
+};
+_Static_assert(sizeof(struct trap_info) == 16, "trap_info size");
+
+/* XENVER_get_features argument (version.h). */
+struct xen_feature_info {
+    uint32_t submap_idx;        /* IN */
+    uint32_t submap;            /* OUT */
+};
+
+/* SCHEDOP_shutdown argument (sched.h). */
+struct sched_shutdown {
+    uint32_t reason;            /* SHUTDOWN_* */
+};
+#endif /* !__ASSEMBLY__ */
+
+#endif /* TESTS_GUESTS_ABI_LOCAL_H */
