@@ -13,7 +13,7 @@ ABI_TARGETS += $(ABI_STAMPS)
 
 # A translation unit of one header, included twice, plus a declaration so that ISO C's
 # "empty translation unit" rule does not fire for headers that only define numbers.
-abi_tu = printf '\#include "hv/%s.h"\n\#include "hv/%s.h"\ntypedef int abi_check_nonempty;\n' $(1) $(1)
+abi_tu = printf '\#include "hv/%s.h"\n\#include "hv/%s.h"\ntypedef int abi_nonempty;\n' $(1) $(1)
 
 $(B)/abi/%.c99: guest-abi/hv/%.h $(ABI_HEADERS) guest-abi/abi.mk
 	@mkdir -p $(@D)
@@ -28,17 +28,21 @@ $(B)/abi/%.cxx: guest-abi/hv/%.h $(ABI_HEADERS) guest-abi/abi.mk
 $(B)/abi/%.asm: guest-abi/hv/%.h $(ABI_HEADERS) guest-abi/abi.mk
 	@mkdir -p $(@D)
 	$(call say,ABI-AS  $<)
-	$(Q)printf '#include "hv/%s.h"\n' $* | gcc -D__ASSEMBLY__ -Iguest-abi -x assembler-with-cpp -c - -o /dev/null && touch $@
+	$(Q)printf '#include "hv/%s.h"\n' $* | \
+		gcc -D__ASSEMBLY__ -Iguest-abi -x assembler-with-cpp -c - -o /dev/null && touch $@
 
-$(B)/abi/hypercall_x86_64-page.c99: guest-abi/hv/hypercall_x86_64.h $(ABI_HEADERS) guest-abi/abi.mk
+ABI_PAGE_DEPS := guest-abi/hv/hypercall_x86_64.h $(ABI_HEADERS) guest-abi/abi.mk
+$(B)/abi/hypercall_x86_64-page.c99: $(ABI_PAGE_DEPS)
 	@mkdir -p $(@D)
 	$(call say,ABI-C99 $< (page))
-	$(Q)$(call abi_tu,hypercall_x86_64) | gcc -std=c99 -DHV_USE_HYPERCALL_PAGE $(ABI_CFLAGS) -x c - && touch $@
+	$(Q)$(call abi_tu,hypercall_x86_64) | \
+		gcc -std=c99 -DHV_USE_HYPERCALL_PAGE $(ABI_CFLAGS) -x c - && touch $@
 
-$(B)/abi/hypercall_x86_64-page.cxx: guest-abi/hv/hypercall_x86_64.h $(ABI_HEADERS) guest-abi/abi.mk
+$(B)/abi/hypercall_x86_64-page.cxx: $(ABI_PAGE_DEPS)
 	@mkdir -p $(@D)
 	$(call say,ABI-C++ $< (page))
-	$(Q)$(call abi_tu,hypercall_x86_64) | g++ -std=c++11 -DHV_USE_HYPERCALL_PAGE $(ABI_CFLAGS) -x c++ - && touch $@
+	$(Q)$(call abi_tu,hypercall_x86_64) | \
+		g++ -std=c++11 -DHV_USE_HYPERCALL_PAGE $(ABI_CFLAGS) -x c++ - && touch $@
 
 .PHONY: check-abi
 check-abi: $(ABI_STAMPS)

@@ -49,7 +49,7 @@ struct hv_start_info {
     uint64_t pt_base;      /* VA of the bootstrap L4 (the initial CR3) */
     uint64_t nr_pt_frames; /* frames of bootstrap page tables */
     uint64_t mfn_list;     /* VA of the p2m list: one MFN per PFN, nr_pages entries */
-    uint64_t mod_start;    /* VA of the initrd, or its first PFN with HV_SIF_MOD_START_PFN; 0 = none */
+    uint64_t mod_start;    /* initrd VA, or first PFN with HV_SIF_MOD_START_PFN; 0 = none */
     uint64_t mod_len;      /* initrd size in bytes */
     int8_t cmd_line[HV_MAX_GUEST_CMDLINE]; /* NUL-terminated */
     uint64_t first_p2m_pfn; /* first PFN of the p2m list and its page tables (INIT_P2M note) */

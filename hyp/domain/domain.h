@@ -41,6 +41,8 @@ struct vcpu {
     bool fpu_used;             /* fpu_area holds state to restore */
     uint8_t fpu_area[512] __attribute__((aligned(16))); /* fxsave image */
     void *vcpu_info;           /* this vCPU's struct vcpu_info, in shared_info */
+    uint64_t gdt_frames[14];   /* set_gdt: the guest's GDT frames (MFNs) */
+    unsigned int gdt_entries;  /* entries of the guest's GDT (0: none) */
 };
 
 /*

@@ -1,4 +1,4 @@
-/* elf.c - a hostile-input-safe reader of PV kernel images (ELF64 x86-64 + Xen notes), after libelf. */
+/* elf.c - a hostile-input-safe reader of PV kernel images (ELF64 x86-64, Xen notes). */
 #include "domain/elf.h"
 #include "lib/lib.h"
 
@@ -84,7 +84,7 @@ struct elf_image {
     uint64_t size;
     uint64_t e_entry, phoff, shoff;
     unsigned int phnum, shnum, shstrndx;
-    uint32_t notes_seen; /* bit n: a Xen note of type n (< 32) was read */
+    uint32_t notes_seen;   /* bit n: a Xen note of type n (< 32) was read */
     uint64_t pstart, pend; /* lowest p_paddr, highest p_paddr + p_memsz */
 };
 
@@ -142,14 +142,13 @@ static int elf_check_tables(struct elf_image *im)
     else if (load_u16(p + E_PHENTSIZE) != PHDR_SIZE)
         elf_warn("program header size %u is not %u\n", load_u16(p + E_PHENTSIZE), PHDR_SIZE);
     else if (!elf_range_ok(im->size, im->phoff, (uint64_t)im->phnum * PHDR_SIZE))
-        elf_warn("program header table (offset %#lx, %u entries) is outside the image\n",
-                 im->phoff, im->phnum);
+        elf_warn("program header table (offset %#lx, %u entries) is outside the image\n", im->phoff,
+                 im->phnum);
     else if (im->shnum != 0 && load_u16(p + E_SHENTSIZE) != SHDR_SIZE)
         elf_warn("section header size %u is not %u\n", load_u16(p + E_SHENTSIZE), SHDR_SIZE);
-    else if (im->shnum != 0 &&
-             !elf_range_ok(im->size, im->shoff, (uint64_t)im->shnum * SHDR_SIZE))
-        elf_warn("section header table (offset %#lx, %u entries) is outside the image\n",
-                 im->shoff, im->shnum);
+    else if (im->shnum != 0 && !elf_range_ok(im->size, im->shoff, (uint64_t)im->shnum * SHDR_SIZE))
+        elf_warn("section header table (offset %#lx, %u entries) is outside the image\n", im->shoff,
+                 im->shnum);
     else
         rc = 0;
     return rc;
@@ -198,8 +197,7 @@ static int elf_check_overlaps(const struct pv_kernel_info *out)
             b = &out->segs[j];
             if (a->memsz && b->memsz && a->paddr < b->paddr + b->memsz &&
                 b->paddr < a->paddr + a->memsz) {
-                elf_warn("PT_LOAD segments at paddr %#lx and %#lx overlap\n", a->paddr,
-                         b->paddr);
+                elf_warn("PT_LOAD segments at paddr %#lx and %#lx overlap\n", a->paddr, b->paddr);
                 rc = -ELF_EINVAL;
             }
         }
@@ -248,8 +246,7 @@ static void elf_copy_str(char *dst, size_t dst_size, const uint8_t *src, uint64_
 
 /* A numeric note: libelf's elf_note_numeric reads 1, 2, 4 or 8 bytes; anything else is refused
  * here (libelf would silently read 0). */
-static int elf_note_number(unsigned int type, const uint8_t *desc, uint64_t descsz,
-                           uint64_t *val)
+static int elf_note_number(unsigned int type, const uint8_t *desc, uint64_t descsz, uint64_t *val)
 {
     int rc = 0;
 
@@ -275,13 +272,13 @@ static bool elf_feature_set(const char *name, size_t len, uint32_t *bits)
         const char *name;
         unsigned int bit;
     } names[] = {
-        { "writable_page_tables", ELF_XENFEAT_WRITABLE_PAGE_TABLES },
-        { "writable_descriptor_tables", ELF_XENFEAT_WRITABLE_DESCRIPTOR_TABLES },
-        { "auto_translated_physmap", ELF_XENFEAT_AUTO_TRANSLATED_PHYSMAP },
-        { "supervisor_mode_kernel", ELF_XENFEAT_SUPERVISOR_MODE_KERNEL },
-        { "pae_pgdir_above_4gb", ELF_XENFEAT_PAE_PGDIR_ABOVE_4GB },
-        { "hvm_callback_vector", ELF_XENFEAT_HVM_CALLBACK_VECTOR },
-        { "dom0", ELF_XENFEAT_DOM0 },
+        {"writable_page_tables", ELF_XENFEAT_WRITABLE_PAGE_TABLES},
+        {"writable_descriptor_tables", ELF_XENFEAT_WRITABLE_DESCRIPTOR_TABLES},
+        {"auto_translated_physmap", ELF_XENFEAT_AUTO_TRANSLATED_PHYSMAP},
+        {"supervisor_mode_kernel", ELF_XENFEAT_SUPERVISOR_MODE_KERNEL},
+        {"pae_pgdir_above_4gb", ELF_XENFEAT_PAE_PGDIR_ABOVE_4GB},
+        {"hvm_callback_vector", ELF_XENFEAT_HVM_CALLBACK_VECTOR},
+        {"dom0", ELF_XENFEAT_DOM0},
     };
     unsigned int i;
     bool found = false;
@@ -442,8 +439,8 @@ static int elf_parse_note_area(struct elf_image *im, uint64_t off, uint64_t len,
         descsz = load_u32(n + 4);
         desc = (NOTE_HDR_SIZE + namesz + pad) & ~pad; /* < 2^33: no overflow */
         if (namesz > left - NOTE_HDR_SIZE || (descsz && (desc > left || descsz > left - desc))) {
-            elf_warn("note at offset %#lx (namesz %lu, descsz %lu) runs past its area\n",
-                     off + pos, namesz, descsz);
+            elf_warn("note at offset %#lx (namesz %lu, descsz %lu) runs past its area\n", off + pos,
+                     namesz, descsz);
             rc = -ELF_EINVAL;
         } else if (namesz == 4 && memcmp(n + NOTE_HDR_SIZE, "Xen", 4) == 0) {
             /* An empty descriptor may start past the area: point it at the note instead. */
@@ -588,8 +585,8 @@ static int elf_calc_addresses(struct elf_image *im, struct pv_kernel_info *out)
         elf_warn("VIRT_BASE %#lx is above the kernel start %#lx\n", out->virt_base,
                  out->virt_kstart);
     else if (out->entry < out->virt_kstart || out->entry >= out->virt_kend)
-        elf_warn("entry %#lx is outside the kernel [%#lx, %#lx)\n", out->entry,
-                 out->virt_kstart, out->virt_kend);
+        elf_warn("entry %#lx is outside the kernel [%#lx, %#lx)\n", out->entry, out->virt_kstart,
+                 out->virt_kend);
     else
         rc = 0;
     return rc;
@@ -611,8 +608,7 @@ static int elf_check_layout(const struct elf_image *im, struct pv_kernel_info *o
         elf_warn("hypercall page %#lx is not page-aligned\n", hc);
     else if (out->has_hypercall_page && (hc < start || hc >= end || end - hc < ELF_PAGE_SIZE))
         elf_warn("hypercall page %#lx is outside the kernel [%#lx, %#lx)\n", hc, start, end);
-    else if (elf_seen(im, XEN_ELFNOTE_INIT_P2M) && out->init_p2m >= start &&
-             out->init_p2m < end)
+    else if (elf_seen(im, XEN_ELFNOTE_INIT_P2M) && out->init_p2m >= start && out->init_p2m < end)
         elf_warn("INIT_P2M %#lx is inside the kernel [%#lx, %#lx)\n", out->init_p2m, start, end);
     else
         rc = 0;
@@ -621,7 +617,7 @@ static int elf_check_layout(const struct elf_image *im, struct pv_kernel_info *o
 
 int elf_parse_pv_kernel(const void *image, size_t size, struct pv_kernel_info *out)
 {
-    struct elf_image im = { .p = image, .size = size };
+    struct elf_image im = {.p = image, .size = size};
     int rc;
 
     ASSERT(out && (image || size == 0));

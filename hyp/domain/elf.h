@@ -8,10 +8,10 @@
 
 /* Errors, as negative return values. Xen's errno numbers (public/errno.h), kept local so this
  * parser depends on nothing else; they equal HV_E2BIG, HV_ENOEXEC, HV_ENOMEM, HV_EINVAL. */
-#define ELF_E2BIG 7    /* more loadable segments than ELF_MAX_SEGS */
-#define ELF_ENOEXEC 8  /* not an x86-64 executable, or not a Xen PV kernel we can boot */
-#define ELF_ENOMEM 12  /* not returned by this file; for the loader's callbacks */
-#define ELF_EINVAL 22  /* malformed image: a table, segment, note or address is inconsistent */
+#define ELF_E2BIG 7   /* more loadable segments than ELF_MAX_SEGS */
+#define ELF_ENOEXEC 8 /* not an x86-64 executable, or not a Xen PV kernel we can boot */
+#define ELF_ENOMEM 12 /* not returned by this file; for the loader's callbacks */
+#define ELF_EINVAL 22 /* malformed image: a table, segment, note or address is inconsistent */
 
 #define ELF_MAX_SEGS 16
 #define ELF_NOTE_STR_SIZE 32 /* room for a string note, NUL included */
@@ -44,12 +44,12 @@ struct elf_segment {
  * segment lives at virtual address p_paddr + virt_offset.
  */
 struct pv_kernel_info {
-    uint64_t entry;        /* XEN_ELFNOTE_ENTRY if given, else e_entry */
-    uint64_t virt_base;    /* XEN_ELFNOTE_VIRT_BASE, else 0; guest PFN 0 is mapped here */
-    uint64_t paddr_offset; /* XEN_ELFNOTE_PADDR_OFFSET, else 0 (libelf's default with notes) */
+    uint64_t entry;          /* XEN_ELFNOTE_ENTRY if given, else e_entry */
+    uint64_t virt_base;      /* XEN_ELFNOTE_VIRT_BASE, else 0; guest PFN 0 is mapped here */
+    uint64_t paddr_offset;   /* XEN_ELFNOTE_PADDR_OFFSET, else 0 (libelf's default with notes) */
     uint64_t hypercall_page; /* XEN_ELFNOTE_HYPERCALL_PAGE (a VA), valid if has_hypercall_page */
-    uint64_t init_p2m;       /* XEN_ELFNOTE_INIT_P2M, or 0 if absent (a note of 0 counts as absent) */
-    uint64_t hv_start_low;   /* XEN_ELFNOTE_HV_START_LOW, or 0; informational on x86-64 */
+    uint64_t init_p2m;     /* XEN_ELFNOTE_INIT_P2M, or 0 if absent (a note of 0 counts as absent) */
+    uint64_t hv_start_low; /* XEN_ELFNOTE_HV_START_LOW, or 0; informational on x86-64 */
     /* Strings: NUL-terminated, cut to fit, bytes other than printable ASCII shown as '?'. */
     char guest_os[ELF_NOTE_STR_SIZE];      /* XEN_ELFNOTE_GUEST_OS */
     char guest_version[ELF_NOTE_STR_SIZE]; /* XEN_ELFNOTE_GUEST_VERSION */
@@ -84,7 +84,11 @@ struct pv_kernel_info {
  * "xen-3.0"), requires an unknown feature, or asks for BSD_SYMTAB or __xen_guest;
  * -ELF_E2BIG if it has more than ELF_MAX_SEGS loadable segments; -ELF_EINVAL for anything
  * malformed. Each failure prints one KERN_WARNING line "elf: ..." naming the problem.
- * Context: any; no locks, no allocation; time linear in @size.
+ * Stricter than libelf, on purpose: entry == virt_kend, e_type other than ET_EXEC, e_phentsize
+ * other than 56, and a used numeric note of a size other than 1, 2, 4 or 8 bytes (libelf reads
+ * such a note as 0) are refused.
+ * Context: any; no locks, no allocation; time linear in @size (the section scan is bounded
+ * by e_shnum < 2^16), so no preemption point is needed.
  */
 int elf_parse_pv_kernel(const void *image, size_t size, struct pv_kernel_info *out);
 

@@ -1,14 +1,21 @@
 /* mm.c - PV page-table updates, first cut: update_va_mapping on the guest's own L1 tables, with
  * the entry checks that keep the hypervisor safe. Reference counting of mappings, pinning,
  * mmu_update and mmuext_op come with the memory issue (they return -HV_ENOSYS until then). */
+#include "hv/mmu.h"
+#include "hv/xen.h"
 #include "pv/pv_private.h"
 
-#define UVMF_FLUSHTYPE_MASK 3
-#define UVMF_TLB_FLUSH 1
-#define UVMF_INVLPG 2
-#define UVMF_ALL 4
+#define UVMF_FLUSHTYPE_MASK HV_UVMF_FLUSHTYPE_MASK
+#define UVMF_TLB_FLUSH HV_UVMF_TLB_FLUSH
+#define UVMF_ALL HV_UVMF_ALL
+#define MMUEXT_MAX_OPS 4096 /* bounded work per call until continuations come */
 /* L1 bits a guest may set: P RW US PWT PCD A D PAT G, the three available bits, NX, address. */
 #define L1_ALLOWED (0x0000000000000fffull | PTE_ADDR_MASK | PTE_NX)
+
+static void flush_tlb_local(void)
+{
+    write_cr3(read_cr3());
+}
 
 /* The L1 entry that maps va in the tables rooted at root, if every level above is present, not
  * a superpage, and the L1 frame is one of d's page tables. NULL otherwise. */
@@ -68,8 +75,72 @@ long pv_hc_update_va_mapping(struct hc_call *c)
         return -HV_EINVAL;
     *l1e = (pte & PTE_P) ? pte | PTE_U : pte; /* the guest kernel runs in ring 3 */
     if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
-        write_cr3(read_cr3());
+        flush_tlb_local();
     else
         invlpg((void *)va);
     return 0;
+}
+
+/* NEW_USER_BASEPTR: the root used in guest-user mode; 0 removes it. The frame must be one of the
+ * domain's L4 tables. */
+static long new_user_baseptr(struct vcpu *v, mfn_t mfn)
+{
+    const struct page_info *pg = mm_frame(mfn);
+
+    if (mfn && (!dom_owns(v->domain, mfn) || (pg->type_info & PGT_TYPE_MASK) != PGT_L4))
+        return -HV_EINVAL;
+    v->user_root = mfn << PAGE_SHIFT;
+    return 0;
+}
+
+static long mmuext_one(struct vcpu *v, const struct hv_mmuext_op *op)
+{
+    switch (op->cmd) {
+    case HV_MMUEXT_NEW_USER_BASEPTR:
+        return new_user_baseptr(v, op->arg1.mfn);
+    case HV_MMUEXT_TLB_FLUSH_LOCAL:
+    case HV_MMUEXT_TLB_FLUSH_MULTI:
+    case HV_MMUEXT_TLB_FLUSH_ALL:
+        flush_tlb_local(); /* one vCPU per domain for now: local is every vCPU */
+        return 0;
+    case HV_MMUEXT_INVLPG_LOCAL:
+    case HV_MMUEXT_INVLPG_MULTI:
+    case HV_MMUEXT_INVLPG_ALL:
+        if (!guest_range_ok(op->arg1.linear_addr, 1))
+            return -HV_EINVAL;
+        invlpg((void *)op->arg1.linear_addr);
+        return 0;
+    default:
+        return -HV_ENOSYS; /* pins, base pointers, LDT, page ops: the memory issue */
+    }
+}
+
+/*
+ * mmuext_op(ops, count, *done, foreigndom): operations in order, stopping at the first error,
+ * whose code is returned; *done (if not NULL) gets how many succeeded. Implemented so far: the
+ * user base pointer and TLB flushes; other commands return -HV_ENOSYS. foreigndom must be
+ * DOMID_SELF (-HV_ESRCH otherwise); more than MMUEXT_MAX_OPS operations: -HV_EINVAL.
+ */
+long pv_hc_mmuext_op(struct hc_call *c)
+{
+    uint64_t ops = c->arg[0], count = (uint32_t)c->arg[1], pdone = c->arg[2];
+    struct hv_mmuext_op op;
+    uint32_t done = 0;
+    long rc = 0;
+
+    if ((uint16_t)c->arg[3] != HV_DOMID_SELF)
+        return -HV_ESRCH;
+    if (count > MMUEXT_MAX_OPS)
+        return -HV_EINVAL;
+    for (; done < count; done++) {
+        if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
+            rc = -HV_EFAULT;
+            break;
+        }
+        if ((rc = mmuext_one(c->v, &op)) < 0)
+            break;
+    }
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -HV_EFAULT;
+    return rc;
 }

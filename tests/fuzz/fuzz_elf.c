@@ -1,4 +1,4 @@
-/* fuzz_elf.c - libFuzzer harness: elf_parse_pv_kernel() and elf_load_segments() on arbitrary input. */
+/* fuzz_elf.c - libFuzzer harness for elf_parse_pv_kernel() and elf_load_segments(). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +14,10 @@
  * random bytes seldom get past. Either way the image sits in a buffer of exactly its size.
  */
 
-#define CHECK(cond)                                                                             \
-    do {                                                                                        \
-        if (!(cond))                                                                            \
-            __builtin_trap();                                                                   \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            __builtin_trap();                                                                      \
     } while (0)
 
 struct bounds {
@@ -49,12 +49,15 @@ static int fz_zero(void *ctx, uint64_t gpaddr, size_t len)
     return 0;
 }
 
-static bool is_terminated(const char *s, size_t size) { return memchr(s, '\0', size) != NULL; }
+static bool is_terminated(const char *s, size_t size)
+{
+    return memchr(s, '\0', size) != NULL;
+}
 
 /* What a successful parse promises (elf.h). */
 static void check_result(const struct pv_kernel_info *ki, const uint8_t *img, size_t size)
 {
-    struct bounds b = { ki, img, size };
+    struct bounds b = {ki, img, size};
 
     CHECK(ki->nr_segs >= 1 && ki->nr_segs <= ELF_MAX_SEGS && ki->has_xen_notes);
     CHECK(ki->virt_base <= ki->virt_kstart && ki->virt_kstart <= ki->entry &&

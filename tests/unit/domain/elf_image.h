@@ -1,4 +1,4 @@
-/* elf_image.h - builds PV kernel ELF images in memory from a description, for test_elf and fuzz_elf. */
+/* elf_image.h - builds PV kernel ELF images in memory for test_elf.c and fuzz_elf.c. */
 #ifndef TESTS_UNIT_DOMAIN_ELF_IMAGE_H
 #define TESTS_UNIT_DOMAIN_ELF_IMAGE_H
 
@@ -58,7 +58,7 @@ struct tb_spec {
     uint64_t entry, phoff, shoff;
     struct tb_ph ph[TB_MAX_PH];
     unsigned int nr_ph;
-    int note_ph;          /* program header given the notes' offset and size, or -1 */
+    int note_ph;             /* program header given the notes' offset and size, or -1 */
     unsigned int note_align; /* padding of names and descriptors: 4 or 8 */
     uint32_t note_sh_type;
     char note_sh_name[16];
@@ -68,9 +68,18 @@ struct tb_spec {
     unsigned int nr_notes;
 };
 
-static inline void tb_put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static inline void tb_put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static inline void tb_put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline void tb_put16(uint8_t *p, uint16_t v)
+{
+    memcpy(p, &v, 2);
+}
+static inline void tb_put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+static inline void tb_put64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
 
 static inline struct tb_note *tb_note_raw(struct tb_spec *s, uint32_t type, const void *desc,
                                           uint32_t descsz)
@@ -127,7 +136,7 @@ static inline struct tb_ph *tb_add_ph(struct tb_spec *s, uint32_t type, uint32_t
 {
     struct tb_ph *p = &s->ph[s->nr_ph++];
 
-    *p = (struct tb_ph){ type, flags, offset, vaddr, paddr, filesz, memsz, 0x1000 };
+    *p = (struct tb_ph){type, flags, offset, vaddr, paddr, filesz, memsz, 0x1000};
     s->phnum = (uint16_t)s->nr_ph;
     return p;
 }
@@ -135,12 +144,12 @@ static inline struct tb_ph *tb_add_ph(struct tb_spec *s, uint32_t type, uint32_t
 /* The headers and layout common to every image, with no segments and no notes. */
 static inline void tb_init(struct tb_spec *s)
 {
-    static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+    static const uint8_t ident[16] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
 
     memset(s, 0, sizeof(*s));
     memcpy(s->ident, ident, sizeof(ident));
-    s->type = 2;       /* ET_EXEC */
-    s->machine = 62;   /* EM_X86_64 */
+    s->type = 2;     /* ET_EXEC */
+    s->machine = 62; /* EM_X86_64 */
     s->phentsize = 56;
     s->shentsize = 64;
     s->phoff = 64;
@@ -156,14 +165,12 @@ static inline void tb_init(struct tb_spec *s)
 /* A Linux 6.1-like kernel: text, a data segment with p_vaddr 0 (.data..percpu), notes. */
 static inline void tb_linux(struct tb_spec *s)
 {
-    static const uint8_t l1_mfn_valid[16] = { 1, 0, 0, 0, 0, 0, 0, 0, 1 };
+    static const uint8_t l1_mfn_valid[16] = {1, 0, 0, 0, 0, 0, 0, 0, 1};
 
     tb_init(s);
     s->entry = 0x1000000;
-    tb_add_ph(s, TB_PT_LOAD, TB_PF_R | TB_PF_X, TB_DATA_OFF, TB_KSTART, 0x1000000, 0x1000,
-              0x2000);
-    tb_add_ph(s, TB_PT_LOAD, TB_PF_R | TB_PF_W, TB_DATA_OFF + 0x1000, 0, 0x1002000, 0x800,
-              0x3000);
+    tb_add_ph(s, TB_PT_LOAD, TB_PF_R | TB_PF_X, TB_DATA_OFF, TB_KSTART, 0x1000000, 0x1000, 0x2000);
+    tb_add_ph(s, TB_PT_LOAD, TB_PF_R | TB_PF_W, TB_DATA_OFF + 0x1000, 0, 0x1002000, 0x800, 0x3000);
     tb_add_ph(s, TB_PT_NOTE, TB_PF_R, 0, 0, 0, 0, 0)->align = 4;
     s->note_ph = 2;
     tb_note_str(s, 6, "linux");
@@ -197,7 +204,10 @@ static inline void tb_minios(struct tb_spec *s)
     tb_note_u64(s, 2, 0x2000);
 }
 
-static inline size_t tb_pad(size_t n, unsigned int align) { return (n + align - 1) & ~(size_t)(align - 1); }
+static inline size_t tb_pad(size_t n, unsigned int align)
+{
+    return (n + align - 1) & ~(size_t)(align - 1);
+}
 
 /* Writes the notes at TB_NOTE_OFF; returns their length. */
 static inline size_t tb_write_notes(const struct tb_spec *s, uint8_t *img)
@@ -276,8 +286,8 @@ static inline size_t tb_build(struct tb_spec *s, uint8_t *img)
     }
     tb_write_section(img + TB_SH_OFF + 64, 1, s->note_sh_type, s->sh_off, s->sh_size,
                      s->note_align);
-    tb_write_section(img + TB_SH_OFF + 128, (uint32_t)(2 + name_len), TB_SHT_STRTAB,
-                     TB_STRTAB_OFF, 12 + name_len, 1);
+    tb_write_section(img + TB_SH_OFF + 128, (uint32_t)(2 + name_len), TB_SHT_STRTAB, TB_STRTAB_OFF,
+                     12 + name_len, 1);
     return TB_SIZE;
 }
 
