@@ -99,6 +99,7 @@ ABI_TARGETS :=
 GUEST_KERNELS :=
 -include guest-abi/abi.mk
 -include tests/guests/guests.mk
+include tests/bench/bench.mk
 
 define unit_rule
 $(B)/unit/$(1): $(patsubst %.c,$(B)/unit/obj/%.o,$(sort $($(1)_SRCS) $(UNIT_COMMON)))

@@ -14,11 +14,20 @@
 
 /* Hypercall numbers (xen.h). Call through the hypercall page at hypercall_page + nr * 32. */
 #define XEN_HC_set_trap_table     0
+#define XEN_HC_stack_switch       3
+#define XEN_HC_set_callbacks      4
+#define XEN_HC_fpu_taskswitch     5
+#define XEN_HC_multicall          13
 #define XEN_HC_update_va_mapping  14
 #define XEN_HC_xen_version        17
 #define XEN_HC_console_io         18
+#define XEN_HC_vm_assist          21
 #define XEN_HC_iret               23
+#define XEN_HC_set_segment_base   25
+#define XEN_HC_mmuext_op          26
 #define XEN_HC_sched_op           29
+#define XEN_HC_callback_op        30
+#define XEN_HC_physdev_op         33
 #define XEN_HYPERCALL_STUB_SIZE   32
 
 /* ELF note types (elfnote.h); notes are named "Xen". */
@@ -39,6 +48,7 @@
 
 /* sched_op commands and shutdown reasons (sched.h). */
 #define SCHEDOP_yield     0
+#define SCHEDOP_block     1
 #define SCHEDOP_shutdown  2
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot   1
@@ -47,9 +57,15 @@
 /* xen_version sub-ops (version.h). The highest defined in Xen 4.17 is 10 (build_id). */
 #define XENVER_version      0
 #define XENVER_extraversion 1
+#define XENVER_compile_info 2
 #define XENVER_capabilities 3
+#define XENVER_changeset    4
+#define XENVER_platform_parameters 5
 #define XENVER_get_features 6
 #define XENVER_pagesize     7
+#define XENVER_guest_handle 8
+#define XENVER_commandline  9
+#define XENVER_build_id     10
 #define XEN_EXTRAVERSION_LEN  16
 #define XEN_CAPABILITIES_LEN  1024
 
@@ -67,9 +83,50 @@
 #define UVMF_NONE   0
 #define UVMF_INVLPG 2
 
-/* Flat segments of a 64-bit PV guest kernel (arch-x86/xen-x86_64.h). */
+/* Flat segments of a 64-bit PV guest (arch-x86/xen-x86_64.h): kernel and user share them. */
 #define FLAT_KERNEL_CS64 0xe033
 #define FLAT_KERNEL_SS64 0xe02b
+#define FLAT_USER_CS64   0xe033
+#define FLAT_USER_SS64   0xe02b
+
+/* iret_context.flags (arch-x86/xen-x86_64.h): return with SYSRET semantics. */
+#define VGCF_in_syscall  (1u << 8)
+
+/* set_segment_base `which` (arch-x86/xen-x86_64.h). */
+#define SEGBASE_FS          0
+#define SEGBASE_GS_USER     1
+#define SEGBASE_GS_KERNEL   2
+#define SEGBASE_GS_USER_SEL 3
+
+/* callback_op (callback.h). */
+#define CALLBACKOP_register   0
+#define CALLBACKOP_unregister 1
+#define CALLBACKTYPE_event    0
+#define CALLBACKTYPE_failsafe 1
+#define CALLBACKTYPE_syscall  2
+#define CALLBACKTYPE_nmi      4
+#define CALLBACKF_mask_events (1u << 0)
+
+/* vm_assist (xen.h). */
+#define VMASST_CMD_enable  0
+#define VMASST_CMD_disable 1
+#define VMASST_TYPE_writable_pagetables 2
+
+/* mmuext_op commands (xen.h) and the "self" domain id. */
+#define MMUEXT_NEW_BASEPTR      5
+#define MMUEXT_TLB_FLUSH_LOCAL  6
+#define MMUEXT_NEW_USER_BASEPTR 15
+#define DOMID_SELF 0x7ff0
+
+/* physdev_op commands (physdev.h). */
+#define PHYSDEVOP_set_iopl 6
+
+/* MSRs that Xen emulates for PV kernels. */
+#define MSR_EFER           0xc0000080u
+#define MSR_FS_BASE        0xc0000100u
+#define MSR_GS_BASE        0xc0000101u
+#define MSR_SHADOW_GS_BASE 0xc0000102u
+#define MSR_PAT            0x00000277u
 
 /* trap_info.flags: bits 0-1 = DPL for `int n`, bit 2 = interrupt gate (arch-x86/xen.h). */
 #define TI_DPL3          3
@@ -77,9 +134,11 @@
 
 /* Guest-visible errno values (errno.h), returned negated. */
 #define XEN_EPERM   1
+#define XEN_ENOENT  2
 #define XEN_EFAULT 14
 #define XEN_EINVAL 22
 #define XEN_ENOSYS 38
+#define XEN_ENODATA 61
 
 /* start_info.flags (xen.h). */
 #define SIF_PRIVILEGED  (1u << 0)
@@ -164,6 +223,37 @@ struct xen_feature_info {
 /* SCHEDOP_shutdown argument (sched.h). */
 struct sched_shutdown {
     uint32_t reason;            /* SHUTDOWN_* */
+};
+
+/* CALLBACKOP_register argument (callback.h): 16 bytes. */
+struct callback_register {
+    uint16_t type;              /* CALLBACKTYPE_* */
+    uint16_t flags;             /* CALLBACKF_* */
+    uint32_t pad;
+    uint64_t address;
+};
+_Static_assert(sizeof(struct callback_register) == 16, "callback_register size");
+
+/* One multicall entry (xen.h): 64 bytes; Xen stores each call's return value in result. */
+struct multicall_entry {
+    uint64_t op;
+    uint64_t result;
+    uint64_t args[6];
+};
+_Static_assert(sizeof(struct multicall_entry) == 64, "multicall_entry size");
+
+/* One mmuext_op (xen.h): 24 bytes. */
+struct mmuext_op {
+    uint32_t cmd;               /* MMUEXT_* */
+    uint32_t pad;
+    uint64_t arg1;              /* mfn or linear_addr */
+    uint64_t arg2;              /* nr_ents, vcpumask or src_mfn */
+};
+_Static_assert(sizeof(struct mmuext_op) == 24, "mmuext_op size");
+
+/* PHYSDEVOP_set_iopl argument (physdev.h). */
+struct physdev_set_iopl {
+    uint32_t iopl;              /* 0-3 */
 };
 #endif /* !__ASSEMBLY__ */
 

@@ -33,7 +33,33 @@ extern char hypercall_page[4096];
                          : : "rcx", "r11", "memory");                                      \
     ret_; })
 
+#define hypercall4(nr, a1, a2, a3, a4) __extension__ ({                                   \
+    long ret_;                                                                             \
+    unsigned long a1_ = (unsigned long)(a1), a2_ = (unsigned long)(a2);                    \
+    unsigned long a3_ = (unsigned long)(a3);                                               \
+    register unsigned long a4_ __asm__("r10") = (unsigned long)(a4);                       \
+    __asm__ __volatile__(HC_CALL(nr)                                                       \
+                         : "=a"(ret_), "+D"(a1_), "+S"(a2_), "+d"(a3_), "+r"(a4_)          \
+                         : : "rcx", "r11", "r8", "memory");                                \
+    ret_; })
+
 #define hypercall1(nr, a1) hypercall2(nr, a1, 0)
+
+/*
+ * A hypercall by number without the hypercall page (any rax, even past the page's 128 stubs):
+ * the bare `syscall` a PV kernel may also use. Arguments in rdi, rsi, rdx, r10, r8.
+ */
+static inline long hypercall_raw(unsigned long nr, unsigned long a1, unsigned long a2,
+                                 unsigned long a3)
+{
+    register unsigned long r10 __asm__("r10") = 0;
+    register unsigned long r8 __asm__("r8") = 0;
+
+    __asm__ __volatile__("syscall"
+                         : "+a"(nr), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                         : : "rcx", "r11", "r9", "memory");
+    return (long)nr;
+}
 
 static inline long hc_set_trap_table(const struct trap_info *table)
 {
@@ -58,6 +84,53 @@ static inline long hc_sched_op(unsigned int cmd, void *arg)
 static inline long hc_update_va_mapping(unsigned long va, uint64_t pte, unsigned long flags)
 {
     return hypercall3(XEN_HC_update_va_mapping, va, pte, flags);
+}
+
+static inline long hc_stack_switch(unsigned long ss, unsigned long rsp)
+{
+    return hypercall2(XEN_HC_stack_switch, ss, rsp);
+}
+
+static inline long hc_set_callbacks(unsigned long event, unsigned long failsafe,
+                                    unsigned long syscall)
+{
+    return hypercall3(XEN_HC_set_callbacks, event, failsafe, syscall);
+}
+
+static inline long hc_fpu_taskswitch(int set)
+{
+    return hypercall1(XEN_HC_fpu_taskswitch, set);
+}
+
+static inline long hc_multicall(void *entries, unsigned long nr)
+{
+    return hypercall2(XEN_HC_multicall, entries, nr);
+}
+
+static inline long hc_vm_assist(unsigned int cmd, unsigned int type)
+{
+    return hypercall2(XEN_HC_vm_assist, cmd, type);
+}
+
+static inline long hc_set_segment_base(unsigned int which, unsigned long base)
+{
+    return hypercall2(XEN_HC_set_segment_base, which, base);
+}
+
+static inline long hc_mmuext_op(struct mmuext_op *ops, unsigned int count, unsigned int *done,
+                                unsigned int foreigndom)
+{
+    return hypercall4(XEN_HC_mmuext_op, ops, count, done, foreigndom);
+}
+
+static inline long hc_callback_op(unsigned int cmd, const void *arg)
+{
+    return hypercall2(XEN_HC_callback_op, cmd, arg);
+}
+
+static inline long hc_physdev_op(unsigned int cmd, void *arg)
+{
+    return hypercall2(XEN_HC_physdev_op, cmd, arg);
 }
 
 #endif /* TESTS_GUESTS_HYPERCALL_H */

@@ -43,6 +43,11 @@ static const struct trap_info trap_table[] = {
     { 0, 0, 0, 0, 0 },                       /* terminator: address 0 */
 };
 
+long xtf_set_trap_table(void)
+{
+    return hc_set_trap_table(trap_table);
+}
+
 /* Shut the domain down; Xen does not return from a successful SCHEDOP_shutdown. */
 static NORETURN void xtf_shutdown(unsigned int reason)
 {
@@ -129,6 +134,13 @@ struct shared_info_head *xtf_map_shared_info(long *rc)
     return shared_info;
 }
 
+uint64_t xtf_virt_to_mfn(const void *va)
+{
+    const uint64_t *p2m = (const uint64_t *)xtf_start_info->mfn_list;
+
+    return p2m[((uint64_t)va - XTF_GUEST_VIRT_BASE) >> 12];
+}
+
 /* Called from _start on our own stack; never returns. */
 void NORETURN xtf_main(void);
 void xtf_main(void)
@@ -140,7 +152,7 @@ void xtf_main(void)
            (const void *)si, si->magic, (unsigned long)si->nr_pages, si->flags,
            (unsigned long)si->pt_base);
 
-    xtf_trap_table_rc = hc_set_trap_table(trap_table);
+    xtf_trap_table_rc = xtf_set_trap_table();
     if (xtf_trap_table_rc)
         printk("warning: set_trap_table returned %ld; exceptions will kill the domain\n",
                xtf_trap_table_rc);

@@ -56,11 +56,21 @@ int memcmp(const void *a, const void *b, size_t n);
 extern const struct start_info *xtf_start_info;  /* rsi at entry */
 extern long xtf_trap_table_rc;                   /* HYPERVISOR_set_trap_table's result */
 
+/* (Re)install the library's trap table (vectors 0-19 to lib/head.S); returns the hypercall's rc. */
+long xtf_set_trap_table(void);
+
 /*
  * Map the shared_info page (start_info.shared_info is a machine address) at a page of the
  * image with HYPERVISOR_update_va_mapping, once. Returns the mapping, or NULL with *rc set.
  */
 struct shared_info_head *xtf_map_shared_info(long *rc);
+
+/*
+ * Machine frame of a page of the image or of the initial mapping (start_info.mfn_list is the
+ * P2M: pfn = (va - GUEST_VIRT_BASE) >> 12, since PADDR_OFFSET is 0).
+ */
+uint64_t xtf_virt_to_mfn(const void *va);
+#define XTF_GUEST_VIRT_BASE 0xffffffff80000000ull
 
 /*
  * Exception probes. XTF_PROBE_BEGIN arms a fix-up at the end of the probed instructions and

@@ -32,6 +32,7 @@
 #include "hv/features.h"
 #include "hv/hypercall.h"
 #include "hv/memory.h"
+#include "hv/mmu.h"
 #include "hv/physdev.h"
 #include "hv/sched.h"
 #include "hv/version.h"
@@ -239,6 +240,19 @@ static const struct layout_case layouts[] = {
     F(hv_physdev_set_iobitmap, physdev_set_iobitmap, nr_ports),
     SZ(hv_physdev_pirq_eoi_gmfn, physdev_pirq_eoi_gmfn),
     F(hv_physdev_pirq_eoi_gmfn, physdev_pirq_eoi_gmfn, gmfn),
+    /* mmu.h */
+    SZ(hv_mmu_update, mmu_update),
+    F(hv_mmu_update, mmu_update, ptr),
+    F(hv_mmu_update, mmu_update, val),
+    SZ(hv_mmuext_op, mmuext_op),
+    F(hv_mmuext_op, mmuext_op, cmd),
+    F(hv_mmuext_op, mmuext_op, arg1),
+    F(hv_mmuext_op, mmuext_op, arg1.mfn),
+    F(hv_mmuext_op, mmuext_op, arg1.linear_addr),
+    F(hv_mmuext_op, mmuext_op, arg2),
+    F(hv_mmuext_op, mmuext_op, arg2.nr_ents),
+    F(hv_mmuext_op, mmuext_op, arg2.vcpumask),
+    F(hv_mmuext_op, mmuext_op, arg2.src_mfn),
 };
 
 START_TEST(test_layout)
@@ -545,6 +559,38 @@ static const struct const_case constants[] = {
     C(HV_MEM_get_vnumainfo, XENMEM_get_vnumainfo),
     C(HV_MEM_reserved_device_memory_map, XENMEM_reserved_device_memory_map),
     C(HV_MEM_acquire_resource, XENMEM_acquire_resource),
+    /* mmu.h */
+    C(HV_MMU_NORMAL_PT_UPDATE, MMU_NORMAL_PT_UPDATE),
+    C(HV_MMU_MACHPHYS_UPDATE, MMU_MACHPHYS_UPDATE),
+    C(HV_MMU_PT_UPDATE_PRESERVE_AD, MMU_PT_UPDATE_PRESERVE_AD),
+    C(HV_MMU_PT_UPDATE_NO_TRANSLATE, MMU_PT_UPDATE_NO_TRANSLATE),
+    C(HV_MMUEXT_PIN_L1_TABLE, MMUEXT_PIN_L1_TABLE),
+    C(HV_MMUEXT_PIN_L2_TABLE, MMUEXT_PIN_L2_TABLE),
+    C(HV_MMUEXT_PIN_L3_TABLE, MMUEXT_PIN_L3_TABLE),
+    C(HV_MMUEXT_PIN_L4_TABLE, MMUEXT_PIN_L4_TABLE),
+    C(HV_MMUEXT_UNPIN_TABLE, MMUEXT_UNPIN_TABLE),
+    C(HV_MMUEXT_NEW_BASEPTR, MMUEXT_NEW_BASEPTR),
+    C(HV_MMUEXT_TLB_FLUSH_LOCAL, MMUEXT_TLB_FLUSH_LOCAL),
+    C(HV_MMUEXT_INVLPG_LOCAL, MMUEXT_INVLPG_LOCAL),
+    C(HV_MMUEXT_TLB_FLUSH_MULTI, MMUEXT_TLB_FLUSH_MULTI),
+    C(HV_MMUEXT_INVLPG_MULTI, MMUEXT_INVLPG_MULTI),
+    C(HV_MMUEXT_TLB_FLUSH_ALL, MMUEXT_TLB_FLUSH_ALL),
+    C(HV_MMUEXT_INVLPG_ALL, MMUEXT_INVLPG_ALL),
+    C(HV_MMUEXT_FLUSH_CACHE, MMUEXT_FLUSH_CACHE),
+    C(HV_MMUEXT_SET_LDT, MMUEXT_SET_LDT),
+    C(HV_MMUEXT_NEW_USER_BASEPTR, MMUEXT_NEW_USER_BASEPTR),
+    C(HV_MMUEXT_CLEAR_PAGE, MMUEXT_CLEAR_PAGE),
+    C(HV_MMUEXT_COPY_PAGE, MMUEXT_COPY_PAGE),
+    C(HV_MMUEXT_FLUSH_CACHE_GLOBAL, MMUEXT_FLUSH_CACHE_GLOBAL),
+    C(HV_MMUEXT_MARK_SUPER, MMUEXT_MARK_SUPER),
+    C(HV_MMUEXT_UNMARK_SUPER, MMUEXT_UNMARK_SUPER),
+    C(HV_UVMF_NONE, UVMF_NONE),
+    C(HV_UVMF_TLB_FLUSH, UVMF_TLB_FLUSH),
+    C(HV_UVMF_INVLPG, UVMF_INVLPG),
+    C(HV_UVMF_FLUSHTYPE_MASK, UVMF_FLUSHTYPE_MASK),
+    C(HV_UVMF_MULTI, UVMF_MULTI),
+    C(HV_UVMF_LOCAL, UVMF_LOCAL),
+    C(HV_UVMF_ALL, UVMF_ALL),
     /* Errno: every value Xen lists (its own list, expanded through its X-macro). */
 #define XEN_ERRNO(name, value) C(HV_##name, value),
 #include <xen/errno.h>
