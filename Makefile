@@ -142,7 +142,7 @@ test: deps
 	$(MAKE) test-unit
 	$(MAKE) test-integration
 
-test-unit: $(UNIT_BINS)
+test-unit: check-abi $(UNIT_BINS)
 	@tests/unit/run.sh $(UNIT_BINS)
 
 test-integration: hyp iso

@@ -154,7 +154,11 @@ void trap_dispatch(struct cpu_regs *regs)
         pv_syscall(regs);
         return;
     }
-    if (regs->vector < 32 && (regs->cs & 3) == 3) {
+    if (regs->vector == 2 && smp_stopping())
+        smp_stop_self(); /* another CPU is reporting a fatal error or powering off */
+    /* NMI, #DF and #MC are the machine's, whoever ran; other exceptions in ring 3 the guest's. */
+    if (regs->vector < 32 && (regs->cs & 3) == 3 && regs->vector != 2 && regs->vector != 8 &&
+        regs->vector != 18) {
         pv_exception(regs);
         return;
     }
@@ -164,8 +168,6 @@ void trap_dispatch(struct cpu_regs *regs)
         irq_dispatch(regs);
         return;
     }
-    if (regs->vector == 2 && smp_stopping())
-        smp_stop_self(); /* another CPU is reporting a fatal error or powering off */
     name = exception_names[regs->vector];
     fatal_report(name ? name : "reserved exception", regs);
 }

@@ -79,6 +79,8 @@ void pv_exception(struct cpu_regs *regs)
         return;
     if (vector == 13 && pv_emulate_privileged(v, regs))
         return;
+    if (vector == 13 && pv_software_interrupt(v, regs))
+        return;
     if (vector == 7 && v->fpu_ts) {
         /* Lazy FPU switch of the guest: clear its virtual TS and let its #NM handler run. */
         v->fpu_ts = false;

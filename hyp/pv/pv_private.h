@@ -30,6 +30,9 @@ void pv_bounce(struct vcpu *v, struct cpu_regs *regs, unsigned int vector, bool 
 /* Emulation of a faulting instruction: true if it was handled (regs advanced past it). */
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
+/* int $n from the guest (a #GP, since the hypervisor's gates have DPL 0): bounce to the guest's
+ * vector n if its trap table allows it from the current mode; true if delivered. */
+bool pv_software_interrupt(struct vcpu *v, struct cpu_regs *regs);
 /* Descriptor checks (descriptors.c): false refuses *desc; code/data segments get DPL 3. */
 bool pv_descriptor_check(uint64_t *desc);
 

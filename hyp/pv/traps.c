@@ -56,3 +56,23 @@ void pv_bounce(struct vcpu *v, struct cpu_regs *regs, unsigned int vector, bool 
     regs->rflags &= ~(RFLAGS_TF | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_AC | RFLAGS_DF);
     regs->rflags |= RFLAGS_IF;
 }
+
+/*
+ * The vector comes from the instruction (CD ib), not from the #GP error code: QEMU 7.2's TCG
+ * reports (n << 4) | 2 instead of (n << 3) | 2 (shared/TOOLCHAIN.md section 7). The guest's
+ * trap_info DPL says who may raise it: guest-kernel mode counts as privilege level 1.
+ */
+bool pv_software_interrupt(struct vcpu *v, struct cpu_regs *regs)
+{
+    unsigned int level = v->in_kernel ? 1 : 3;
+    uint8_t insn[2];
+
+    if ((regs->error_code & 7) != 2 || copy_from_guest(insn, regs->rip, sizeof(insn)) ||
+        insn[0] != 0xcd)
+        return false;
+    if (!v->traps[insn[1]].address || (v->traps[insn[1]].flags & HV_TI_DPL_MASK) < level)
+        return false;
+    regs->rip += 2; /* a software interrupt returns after the instruction */
+    pv_bounce(v, regs, insn[1], false, 0);
+    return true;
+}

@@ -2,7 +2,8 @@
 # Included by the top Makefile, which supplies B, WARN, Q and say; each kernel is appended to
 # GUEST_KERNELS. Run one on real Xen with tests/guests/run-on-xen.sh build/guests/<name>.elf.
 
-GUEST_TESTS := hello xen_version traps cpuid hostile_console
+GUEST_TESTS := hello xen_version traps cpuid hostile_console hypercall_args user_mode fpu failsafe \
+        privileged
 GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/setup.c tests/guests/lib/printf.c \
         tests/guests/lib/string.c tests/guests/lib/traps.c
 
