@@ -100,6 +100,14 @@ GUEST_KERNELS :=
 -include guest-abi/abi.mk
 -include tests/guests/guests.mk
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
+
+# Fuzzing with libFuzzer (clang): `make fuzz` runs every harness for FUZZ_SECONDS each.
+FUZZ_DEPS := clang libclang-rt-14-dev
+.PHONY: fuzz
+fuzz:
+	@tests/tools/deps.sh $(FUZZ_DEPS)
+	$(MAKE) fuzz-elf
 
 define unit_rule
 $(B)/unit/$(1): $(patsubst %.c,$(B)/unit/obj/%.o,$(sort $($(1)_SRCS) $(UNIT_COMMON)))

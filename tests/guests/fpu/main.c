@@ -205,10 +205,42 @@ static void test_nm(void)
     fpu_state_same("after fpu_taskswitch(1), (0)");
 }
 
+/* Is SSE usable (CR4.OSFXSR set by the hypervisor)? Without it, SSE instructions raise #UD. */
+static bool sse_usable(void)
+{
+    xtf_exinfo_clear();
+    __asm__ __volatile__(XTF_PROBE_BEGIN "ldmxcsr %0" XTF_PROBE_END
+                         : : "m"(mxcsr) : XTF_PROBE_CLOBBERS);
+    if (!xtf_exinfo.raised)
+        return true;
+    xtf_failure("ldmxcsr raised %s: SSE is not enabled for the guest (CR4.OSFXSR)",
+                xtf_vector_name(xtf_exinfo.vector));
+    return false;
+}
+
+/* Without SSE, at least check #NM for x87 after fpu_taskswitch(1). */
+static void test_nm_x87_only(void)
+{
+    long rc = hc_fpu_taskswitch(1);
+    int v = probe_x87();
+
+    printk("fpu_taskswitch(1): %ld; x87 fnstcw: %s\n", rc,
+           v < 0 ? "no exception" : xtf_vector_name((unsigned int)v));
+    if (rc || v != X86_EXC_NM)
+        xtf_failure("x87 with TS set: fpu_taskswitch %ld, vector %d, expected #NM", rc, v);
+    v = probe_x87();
+    if (v >= 0)
+        xtf_failure("x87 after the #NM raised %s", xtf_vector_name((unsigned int)v));
+}
+
 void test_main(void)
 {
     if (xtf_trap_table_rc) {
         xtf_failure("set_trap_table returned %ld", xtf_trap_table_rc);
+        return;
+    }
+    if (!sse_usable()) {
+        test_nm_x87_only();
         return;
     }
     test_state_kept();
