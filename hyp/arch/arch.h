@@ -98,6 +98,7 @@ static inline void safe_halt(void) { __asm__ volatile("sti; hlt" ::: "memory"); 
 #define CR4_PAE (1u << 5)
 #define CR4_PGE (1u << 7)
 #define CR4_OSFXSR (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
 #define CR4_SMEP (1u << 20)
 #define CR4_SMAP (1u << 21)
 

@@ -182,5 +182,6 @@ void cpu_init_tables(struct percpu *pc)
         cr4 |= CR4_SMAP;
     if (boot_cpu_features.pge)
         cr4 |= CR4_PGE;
+    cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT; /* guests use SSE; the hypervisor itself never does */
     write_cr4(cr4);
 }

@@ -15,9 +15,11 @@ static long console_write(struct hc_call *c, uint64_t count, uint64_t buf)
 
     if (!guest_range_ok(buf, count))
         return -HV_EFAULT;
-    while (count) {
+    for (uint64_t chunks = 0; count; chunks++) {
         size_t n = MIN(count, (uint64_t)CHUNK);
 
+        if (hc_should_preempt(c, chunks))
+            return hc_continue(c, HV_CONSOLEIO_write, count, buf, 0, 0);
         if (copy_from_guest(chunk, buf, n))
             return -HV_EFAULT;
         console_guest_write(c->v->domain->id, chunk, n);

@@ -26,13 +26,40 @@ static const hc_handler hc_table[HC_TABLE_SIZE] = {
     [HV_HYPERCALL_callback_op] = pv_hc_callback_op,
 };
 
-long hc_dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, const uint64_t arg[5])
+static long dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, const uint64_t arg[5],
+                     bool in_multicall)
 {
-    struct hc_call c = {v, regs, {arg[0], arg[1], arg[2], arg[3], arg[4]}};
+    struct hc_call c = {v, regs, nr, {arg[0], arg[1], arg[2], arg[3], arg[4]}, in_multicall};
 
     if (nr >= HC_TABLE_SIZE || !hc_table[nr])
         return -HV_ENOSYS;
     return hc_table[nr](&c);
+}
+
+long hc_dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, const uint64_t arg[5])
+{
+    return dispatch(v, regs, nr, arg, false);
+}
+
+bool hc_should_preempt(const struct hc_call *c, uint64_t units_done)
+{
+    return !c->in_multicall && units_done && units_done % HC_PREEMPT_BATCH == 0;
+}
+
+/* Re-execute the guest's syscall (2 bytes) with the new arguments; rax must hold the hypercall
+ * number again, so that is what this returns (pv_syscall stores the return value in rax). */
+long hc_continue(struct hc_call *c, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                 uint64_t a4)
+{
+    struct cpu_regs *r = c->regs;
+
+    r->rip -= 2;
+    r->rdi = a0;
+    r->rsi = a1;
+    r->rdx = a2;
+    r->r10 = a3;
+    r->r8 = a4;
+    return (long)c->nr;
 }
 
 /* The multicall entry layout (64 bytes): op, result, args[6]. */
@@ -66,7 +93,7 @@ long hc_multicall(struct hc_call *c)
         if (e.op == HV_HYPERCALL_multicall || e.op == HV_HYPERCALL_iret)
             e.result = (uint64_t)-HV_EINVAL;
         else
-            e.result = (uint64_t)hc_dispatch(c->v, c->regs, e.op, e.args);
+            e.result = (uint64_t)dispatch(c->v, c->regs, e.op, e.args, true);
         if (copy_to_guest(va + offsetof(struct mc_entry, result), &e.result, sizeof(e.result)))
             return -HV_EFAULT;
     }

@@ -14,8 +14,22 @@ struct vcpu;
 struct hc_call {
     struct vcpu *v;
     struct cpu_regs *regs;
+    uint64_t nr;          /* the hypercall number */
     uint64_t arg[5];
+    bool in_multicall;    /* an entry of a multicall: no continuation possible */
 };
+
+/*
+ * Continuations: a handler that has done HC_PREEMPT_BATCH units of guest-controlled work and has
+ * more asks hc_should_preempt(); if true it returns hc_continue() with arguments describing the
+ * rest. The guest's rip is moved back to its syscall, which then runs again with those
+ * arguments: the CPU takes pending interrupts in between and the guest cannot hold it.
+ * HC_PREEMPT_BATCH bounds the work between checks (256 units of at most a few microseconds).
+ */
+#define HC_PREEMPT_BATCH 256
+bool hc_should_preempt(const struct hc_call *c, uint64_t units_done);
+long hc_continue(struct hc_call *c, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                 uint64_t a4);
 
 /* A handler returns >= 0 on success or -HV_E*; the value goes to the guest's rax. */
 typedef long (*hc_handler)(struct hc_call *c);

@@ -8,7 +8,7 @@
 #define UVMF_FLUSHTYPE_MASK HV_UVMF_FLUSHTYPE_MASK
 #define UVMF_TLB_FLUSH HV_UVMF_TLB_FLUSH
 #define UVMF_ALL HV_UVMF_ALL
-#define MMUEXT_MAX_OPS 4096 /* bounded work per call until continuations come */
+#define MMU_UPDATE_PREEMPTED (1u << 31) /* in count: a continuation; *done holds the progress */
 /* L1 bits a guest may set: P RW US PWT PCD A D PAT G, the three available bits, NX, address. */
 #define L1_ALLOWED (0x0000000000000fffull | PTE_ADDR_MASK | PTE_NX)
 
@@ -119,27 +119,39 @@ static long mmuext_one(struct vcpu *v, const struct hv_mmuext_op *op)
  * mmuext_op(ops, count, *done, foreigndom): operations in order, stopping at the first error,
  * whose code is returned; *done (if not NULL) gets how many succeeded. Implemented so far: the
  * user base pointer and TLB flushes; other commands return -HV_ENOSYS. foreigndom must be
- * DOMID_SELF (-HV_ESRCH otherwise); more than MMUEXT_MAX_OPS operations: -HV_EINVAL.
+ * DOMID_SELF (-HV_ESRCH otherwise). Long batches continue (as Xen: count gets
+ * MMU_UPDATE_PREEMPTED and *done carries the progress across the continuation).
  */
 long pv_hc_mmuext_op(struct hc_call *c)
 {
     uint64_t ops = c->arg[0], count = (uint32_t)c->arg[1], pdone = c->arg[2];
     struct hv_mmuext_op op;
-    uint32_t done = 0;
+    uint32_t done = 0, prior = 0, i = 0;
     long rc = 0;
 
     if ((uint16_t)c->arg[3] != HV_DOMID_SELF)
         return -HV_ESRCH;
-    if (count > MMUEXT_MAX_OPS)
-        return -HV_EINVAL;
-    for (; done < count; done++) {
-        if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
+    if (count & MMU_UPDATE_PREEMPTED) {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        if (pdone && copy_from_guest(&prior, pdone, sizeof(prior)))
+            return -HV_EFAULT;
+    }
+    for (; i < count; i++) {
+        if (hc_should_preempt(c, i)) {
+            done = prior + i;
+            if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+                return -HV_EFAULT;
+            return hc_continue(c, ops + i * sizeof(op), (count - i) | MMU_UPDATE_PREEMPTED,
+                               pdone, c->arg[3], 0);
+        }
+        if (copy_from_guest(&op, ops + i * sizeof(op), sizeof(op))) {
             rc = -HV_EFAULT;
             break;
         }
         if ((rc = mmuext_one(c->v, &op)) < 0)
             break;
     }
+    done = prior + i;
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return -HV_EFAULT;
     return rc;
