@@ -1,5 +1,6 @@
 /* hypercalls.c - the PV CPU hypercalls: trap table, callbacks, kernel stack, segment bases, lazy
  * FPU switch, and iret. Each copies its argument in once, checks it, then acts. */
+#include "arch/percpu.h"
 #include "hv/callback.h"
 #include "pv/pv_private.h"
 
@@ -145,11 +146,34 @@ long pv_hc_set_segment_base(struct hc_call *c)
     }
 }
 
+/* A selector the guest may return to with RPL 3: the flat ring-3 ones, or a present segment of
+ * its own GDT with DPL 3 of the right kind (code for cs, writable data for ss). LDT selectors
+ * are refused (no LDT support yet). */
+static bool return_selector_ok(uint64_t sel, bool code)
+{
+    const uint64_t *gdt = this_cpu()->gdt;
+    uint64_t index = (sel & 0xffff) >> 3, d;
+
+    if (sel & 4 || index == 0)
+        return false;
+    if (code && (sel | 3) == FLAT_RING3_CS64)
+        return true;
+    if (!code && (sel | 3) == FLAT_RING3_DS)
+        return true;
+    if (index >= GDT_FIRST_RESERVED_ENTRY)
+        return false;
+    d = gdt[index];
+    if (!(d & (1ull << 47)) || ((d >> 45) & 3) != 3 || !(d & (1ull << 44)))
+        return false;
+    return code ? (d & (1ull << 43)) != 0 : !(d & (1ull << 43)) && (d & (1ull << 41));
+}
+
 /*
  * iret: the frame (struct hv_iret_context) is at the guest's rsp. To guest-user mode when the
  * saved cs has RPL 3 (a user page-table root must exist); rflags keep IF set and IOPL clear;
- * the event mask follows the saved IF. Returns the saved rax. An unreadable frame or a missing
- * user root crashes the domain: there is no sane context left to return to.
+ * the event mask follows the saved IF. Returns the saved rax. A cs or ss the guest could not be
+ * entered with sends it to its failsafe callback instead (as Xen's faulting iretq does). An
+ * unreadable frame or a missing user root crashes the domain: there is no sane context left.
  */
 long pv_hc_iret(struct hc_call *c)
 {
@@ -167,15 +191,17 @@ long pv_hc_iret(struct hc_call *c)
         pv_toggle_mode(v);
     }
     regs->rip = ctx.rip;
-    regs->cs = FLAT_RING3_CS64;
+    regs->cs = (ctx.cs & 0xffff) | 3; /* bits above 15 may hold a saved event mask */
     regs->rflags = (ctx.rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF | 2;
     regs->rsp = ctx.rsp;
-    regs->ss = FLAT_RING3_DS;
+    regs->ss = (ctx.ss & 0xffff) | 3;
     if (!(ctx.flags & HV_VGCF_in_syscall)) {
         regs->r11 = ctx.r11;
         regs->rcx = ctx.rcx;
     }
     vcpu_info(v)->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
     regs->rax = ctx.rax;
-    return (long)ctx.rax;
+    if (!return_selector_ok(regs->cs, true) || !return_selector_ok(regs->ss, false))
+        pv_failsafe(v, regs);
+    return (long)regs->rax;
 }

@@ -76,3 +76,57 @@ bool pv_software_interrupt(struct vcpu *v, struct cpu_regs *regs)
     pv_bounce(v, regs, insn[1], false, 0);
     return true;
 }
+
+static uint64_t read_sel(int which)
+{
+    uint16_t sel = 0;
+
+    switch (which) {
+    case 0:
+        __asm__ volatile("mov %%ds, %0" : "=r"(sel));
+        break;
+    case 1:
+        __asm__ volatile("mov %%es, %0" : "=r"(sel));
+        break;
+    case 2:
+        __asm__ volatile("mov %%fs, %0" : "=r"(sel));
+        break;
+    default:
+        __asm__ volatile("mov %%gs, %0" : "=r"(sel));
+        break;
+    }
+    return sel;
+}
+
+void pv_failsafe(struct vcpu *v, struct cpu_regs *regs)
+{
+    struct hv_vcpu_info *vi = vcpu_info(v);
+    uint64_t frame[11], sp;
+
+    if (!v->failsafe_callback)
+        pv_crash(v, regs, "cannot resume the guest (bad selectors) and no failsafe callback");
+    if (!v->in_kernel)
+        pv_toggle_mode(v);
+    else
+        regs->cs &= ~3ull; /* tells the guest it was in kernel mode, as in the bounce frame */
+    frame[0] = regs->rcx;
+    frame[1] = regs->r11;
+    for (int i = 0; i < 4; i++)
+        frame[2 + i] = read_sel(i);
+    frame[6] = regs->rip;
+    frame[7] = regs->cs | ((uint64_t)vi->evtchn_upcall_mask << 32);
+    frame[8] = (regs->rflags & ~RFLAGS_IF) | (vi->evtchn_upcall_mask ? 0 : RFLAGS_IF);
+    frame[9] = regs->rsp;
+    frame[10] = regs->ss;
+    sp = (regs->rsp & ~15ull) - sizeof(frame);
+    if (copy_to_guest(sp, frame, sizeof(frame)))
+        pv_crash(v, regs, "cannot write the failsafe frame on the guest stack");
+    if (v->failsafe_flags & 1) /* CALLBACKF_mask_events */
+        vi->evtchn_upcall_mask = 1;
+    regs->rip = v->failsafe_callback;
+    regs->cs = FLAT_RING3_CS64;
+    regs->ss = FLAT_RING3_DS;
+    regs->rsp = sp;
+    regs->rflags &= ~(RFLAGS_TF | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_AC | RFLAGS_DF);
+    regs->rflags |= RFLAGS_IF;
+}
