@@ -50,6 +50,7 @@
 #define SCHEDOP_yield     0
 #define SCHEDOP_block     1
 #define SCHEDOP_shutdown  2
+#define SCHEDOP_poll      3
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot   1
 #define SHUTDOWN_crash    3
@@ -115,6 +116,7 @@
 /* mmuext_op commands (xen.h) and the "self" domain id. */
 #define MMUEXT_NEW_BASEPTR      5
 #define MMUEXT_TLB_FLUSH_LOCAL  6
+#define MMUEXT_SET_LDT          13
 #define MMUEXT_NEW_USER_BASEPTR 15
 #define DOMID_SELF 0x7ff0
 
@@ -224,6 +226,15 @@ struct xen_feature_info {
 struct sched_shutdown {
     uint32_t reason;            /* SHUTDOWN_* */
 };
+
+/* SCHEDOP_poll argument (sched.h): 24 bytes. */
+struct sched_poll {
+    uint64_t ports;             /* guest VA of uint32_t ports[nr_ports] */
+    uint32_t nr_ports;
+    uint32_t pad;
+    uint64_t timeout;           /* absolute system time (ns), 0 = none */
+};
+_Static_assert(sizeof(struct sched_poll) == 24, "sched_poll size");
 
 /* CALLBACKOP_register argument (callback.h): 16 bytes. */
 struct callback_register {
