@@ -91,6 +91,10 @@ static inline void safe_halt(void) { __asm__ volatile("sti; hlt" ::: "memory"); 
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_APIC_BASE 0x1b
+#define MSR_PAT 0x277
+/* Xen's PAT, which PV guests (Linux) expect: WB, WT, UC-, UC, WC, WP, UC, UC. The hypervisor's
+ * own PCD|PWT mappings stay uncached (entry 3). */
+#define PAT_XEN 0x0000050100070406ull
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
 #define MSR_CSTAR 0xc0000083
@@ -149,6 +153,8 @@ void idt_init(void);
 /* Copy n bytes; returns how many were NOT copied because of a fault (0 = all done). */
 size_t raw_copy_guest(void *dst, const void *src, size_t n);
 size_t raw_clear_guest(void *dst, size_t n);
+/* Load sel into %gs (which also loads GS_BASE from the descriptor); 0, or -1 if it faulted. */
+int load_gs_selector(uint16_t sel);
 /* SMAP: allow (stac) and forbid again (clac) ring-0 access to user pages; no-ops without SMAP. */
 void guest_access_begin(void);
 void guest_access_end(void);

@@ -184,4 +184,5 @@ void cpu_init_tables(struct percpu *pc)
         cr4 |= CR4_PGE;
     cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT; /* guests use SSE; the hypervisor itself never does */
     write_cr4(cr4);
+    wrmsr(MSR_PAT, PAT_XEN);
 }

@@ -162,7 +162,7 @@ void trap_dispatch(struct cpu_regs *regs)
         pv_exception(regs);
         return;
     }
-    if ((regs->vector == 14 || regs->vector == 13) && fixup_exception(regs))
+    if ((regs->vector == 14 || regs->vector == 13 || regs->vector == 11) && fixup_exception(regs))
         return;
     if (regs->vector >= 32) {
         irq_dispatch(regs);

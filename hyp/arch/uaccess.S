@@ -21,9 +21,19 @@ raw_clear_guest:
 4:      mov     %rcx, %rax
         ret
 
+/* int load_gs_selector(uint16_t sel): 0, or -1 if loading sel into %gs faulted. */
+        .globl load_gs_selector
+load_gs_selector:
+        xor     %eax, %eax
+5:      mov     %di, %gs
+        ret
+6:      mov     $-1, %eax
+        ret
+
         .section .ex_table, "a"
         .balign 8
         .quad 1b, 2b
         .quad 3b, 4b
+        .quad 5b, 6b
 
         .section .note.GNU-stack, "", @progbits

@@ -3,6 +3,7 @@
 #include "arch/acpi_tables.h"
 #include "arch/arch.h"
 #include "arch/percpu.h"
+#include "boot/boot.h"
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
 #include "boot/multiboot2.h"
@@ -58,6 +59,11 @@ static void apply_options(void)
 }
 
 /* ---- boot information --------------------------------------------------------------------- */
+
+const char *boot_cmdline(void)
+{
+    return boot_info.cmdline;
+}
 
 /* Before mm_init the boot page tables map the first 4 GiB at the direct map. */
 static const void *boot_map(void *ctx __unused, paddr_t pa, size_t len)

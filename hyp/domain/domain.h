@@ -38,6 +38,7 @@ struct vcpu {
     uint64_t syscall_callback;
     uint16_t failsafe_flags, syscall_flags; /* CALLBACKF_* */
     bool fpu_ts;               /* virtual CR0.TS (fpu_taskswitch) */
+    uint8_t iopl;              /* virtual I/O privilege level (physdev set_iopl), 0-3 */
     bool fpu_used;             /* fpu_area holds state to restore */
     uint8_t fpu_area[512] __attribute__((aligned(16))); /* fxsave image */
     void *vcpu_info;           /* this vCPU's struct vcpu_info, in shared_info */

@@ -54,17 +54,17 @@ long hc_sched_op(struct hc_call *c)
     }
 }
 
-/* vm_assist(cmd, type): -HV_ENOSYS for an unknown cmd, -HV_EINVAL for a type a 64-bit PV guest
- * cannot use. */
+/* vm_assist(cmd, type): -HV_EINVAL for a type a 64-bit PV guest cannot use, then -HV_ENOSYS
+ * for an unknown cmd. */
 long hc_vm_assist(struct hc_call *c)
 {
     uint64_t cmd = c->arg[0], type = c->arg[1];
     struct domain *d = c->v->domain;
 
+    if (type >= 64 || !(VMASST_VALID & (1ull << type)))
+        return -HV_EINVAL; /* checked before cmd, as on Xen */
     if (cmd != HV_VMASST_CMD_enable && cmd != HV_VMASST_CMD_disable)
         return -HV_ENOSYS;
-    if (type >= 64 || !(VMASST_VALID & (1ull << type)))
-        return -HV_EINVAL;
     if (cmd == HV_VMASST_CMD_enable)
         d->vm_assist |= 1ull << type;
     else

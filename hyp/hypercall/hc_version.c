@@ -4,6 +4,7 @@
 #include "hv/features.h"
 #include "hv/version.h"
 #include "hv/vm_assist.h"
+#include "boot/boot.h"
 #include "hypercall/hypercall.h"
 
 #define IFACE_MAJOR 4
@@ -46,6 +47,17 @@ static long get_features(struct hc_call *c, uint64_t arg)
     return copy_to_guest(arg, &fi, sizeof(fi)) ? -HV_EFAULT : 0;
 }
 
+/* XENVER_build_id (struct hv_varbuf + data): Hearth's image carries no build id: -HV_ENODATA
+ * once the header is readable. */
+static long build_id(uint64_t arg)
+{
+    struct hv_varbuf vb;
+
+    if (copy_from_guest(&vb, arg, sizeof(vb)))
+        return -HV_EFAULT;
+    return -HV_ENODATA;
+}
+
 static long compile_info(uint64_t arg)
 {
     struct hv_compile_info ci;
@@ -61,7 +73,8 @@ static long compile_info(uint64_t arg)
 /*
  * xen_version(cmd, arg). Returns the version for HV_VER_version and the page size for
  * HV_VER_pagesize, else 0 after filling *arg; -HV_EFAULT, -HV_EINVAL (get_features submap),
- * -HV_EPERM (commandline for a domain other than dom0), -HV_ENOSYS (other sub-ops).
+ * -HV_EPERM (commandline for a domain other than dom0), -HV_ENODATA (build_id: none),
+ * -HV_ENOSYS (other sub-ops).
  */
 long hc_xen_version(struct hc_call *c)
 {
@@ -87,6 +100,12 @@ long hc_xen_version(struct hc_call *c)
         return 4096;
     case HV_VER_guest_handle:
         return put_string(arg, "", HV_VER_GUEST_HANDLE_LEN);
+    case HV_VER_commandline:
+        if (!c->v->domain->privileged)
+            return -HV_EPERM;
+        return put_string(arg, boot_cmdline(), HV_VER_COMMANDLINE_LEN);
+    case HV_VER_build_id:
+        return build_id(arg);
     default:
         return -HV_ENOSYS;
     }

@@ -24,6 +24,7 @@ static const hc_handler hc_table[HC_TABLE_SIZE] = {
     [HV_HYPERCALL_set_segment_base] = pv_hc_set_segment_base,
     [HV_HYPERCALL_sched_op] = hc_sched_op,
     [HV_HYPERCALL_callback_op] = pv_hc_callback_op,
+    [HV_HYPERCALL_physdev_op] = pv_hc_physdev_op,
 };
 
 static long dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, const uint64_t arg[5],

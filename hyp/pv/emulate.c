@@ -80,6 +80,8 @@ static bool emulate_msr(struct vcpu *v, struct cpu_regs *regs, bool write)
         val = *base;
     } else if (msr == MSR_EFER && !write) {
         val = rdmsr(MSR_EFER) & (EFER_SCE | EFER_LME | EFER_NXE | (1u << 10)); /* LMA */
+    } else if (msr == MSR_PAT && !write) {
+        val = rdmsr(MSR_PAT);
     } else {
         return false;
     }
@@ -88,11 +90,7 @@ static bool emulate_msr(struct vcpu *v, struct cpu_regs *regs, bool write)
     return true;
 }
 
-/* mov %crN, %reg (0f 20 /r, mod = 3): CR0 with the guest's virtual TS, CR4 as the hardware
- * has it. Register numbers follow REX.B. */
-static bool emulate_mov_from_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t rex, uint8_t modrm)
-{
-    static const size_t gpr_offset[16] = {
+static const size_t gpr_offset[16] = {
         offsetof(struct cpu_regs, rax), offsetof(struct cpu_regs, rcx),
         offsetof(struct cpu_regs, rdx), offsetof(struct cpu_regs, rbx),
         offsetof(struct cpu_regs, rsp), offsetof(struct cpu_regs, rbp),
@@ -101,7 +99,17 @@ static bool emulate_mov_from_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t r
         offsetof(struct cpu_regs, r10), offsetof(struct cpu_regs, r11),
         offsetof(struct cpu_regs, r12), offsetof(struct cpu_regs, r13),
         offsetof(struct cpu_regs, r14), offsetof(struct cpu_regs, r15),
-    };
+};
+
+static uint64_t *gpr(struct cpu_regs *regs, unsigned int reg)
+{
+    return (uint64_t *)((char *)regs + gpr_offset[reg]);
+}
+
+/* mov %crN, %reg (0f 20 /r, mod = 3): CR0 with the guest's virtual TS, CR3 the current root,
+ * CR4 as the hardware has it. Register numbers follow REX.B. */
+static bool emulate_mov_from_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t rex, uint8_t modrm)
+{
     unsigned int cr = (modrm >> 3) & 7, reg = (modrm & 7) | ((rex & 1) << 3);
     uint64_t val;
 
@@ -109,11 +117,32 @@ static bool emulate_mov_from_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t r
         return false;
     if (cr == 0)
         val = (read_cr0() & ~8ull) | (v->fpu_ts ? 8 : 0);
+    else if (cr == 3)
+        val = v->in_kernel ? v->kernel_root : v->user_root;
     else if (cr == 4)
         val = read_cr4();
     else
         return false;
-    *(uint64_t *)((char *)regs + gpr_offset[reg]) = val;
+    *gpr(regs, reg) = val;
+    return true;
+}
+
+/* mov %reg, %cr3 (0f 22 /r): a new root for the current mode, which must be one of the domain's
+ * L4 tables (as MMUEXT_NEW_BASEPTR); anything else stays a #GP. */
+static bool emulate_mov_to_cr3(struct vcpu *v, struct cpu_regs *regs, uint8_t rex, uint8_t modrm)
+{
+    unsigned int reg = (modrm & 7) | ((rex & 1) << 3);
+    uint64_t val = *gpr(regs, reg), mfn = (val & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    const struct page_info *pg = mm_frame(mfn);
+
+    if ((modrm >> 6) != 3 || ((modrm >> 3) & 7) != 3 || (rex & 4) || !pg ||
+        !dom_owns(v->domain, mfn) || (pg->type_info & PGT_TYPE_MASK) != PGT_L4)
+        return false;
+    if (v->in_kernel)
+        v->kernel_root = mfn << PAGE_SHIFT;
+    else
+        v->user_root = mfn << PAGE_SHIFT;
+    write_cr3(mfn << PAGE_SHIFT);
     return true;
 }
 
@@ -129,8 +158,10 @@ static bool port_is_hypervisors(uint16_t port, unsigned int size)
     return false;
 }
 
-/* in/out with an imm8 or dx port (e4-e7, ec-ef, optional 0x66 prefix) for domains with I/O
- * privilege; returns the instruction length or 0 if not emulated. */
+/* in/out with an imm8 or dx port (e4-e7, ec-ef, optional 0x66 prefix), for a privileged domain
+ * whose virtual IOPL allows it (set_iopl; guest-kernel mode counts as level 1), as on Xen. The
+ * hypervisor's own ports read as all ones and ignore writes. Returns the instruction length, or
+ * 0 if not emulated. */
 static unsigned int emulate_port_io(struct vcpu *v, struct cpu_regs *regs, const uint8_t *insn)
 {
     bool opsize = insn[0] == 0x66;
@@ -138,7 +169,7 @@ static unsigned int emulate_port_io(struct vcpu *v, struct cpu_regs *regs, const
     unsigned int len = opsize + 1, size;
     uint16_t port;
 
-    if (!v->domain->privileged || (op & 0xf4) != 0xe4)
+    if (!v->domain->privileged || (op & 0xf4) != 0xe4 || v->iopl < (v->in_kernel ? 1 : 3))
         return 0;
     size = (op & 1) ? (opsize ? 2 : 4) : 1;
     if (op & 0x08) {
@@ -147,8 +178,11 @@ static unsigned int emulate_port_io(struct vcpu *v, struct cpu_regs *regs, const
         port = insn[len];
         len++;
     }
-    if (port_is_hypervisors(port, size))
-        return 0;
+    if (port_is_hypervisors(port, size)) {
+        if (!(op & 2))
+            regs->rax |= size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
+        return len;
+    }
     if (op & 2) { /* out */
         if (size == 1)
             outb(port, (uint8_t)regs->rax);
@@ -187,6 +221,17 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
         if (!emulate_mov_from_cr(v, regs, rex, insn[rex ? 3 : 2]))
             return false;
         regs->rip += rex ? 4 : 3;
+        return true;
+    }
+    if (insn[rex ? 1 : 0] == 0x0f && insn[rex ? 2 : 1] == 0x22) {
+        if (!emulate_mov_to_cr3(v, regs, rex, insn[rex ? 3 : 2]))
+            return false;
+        regs->rip += rex ? 4 : 3;
+        return true;
+    }
+    if (insn[0] == 0x0f && insn[1] == 0x09 && v->domain->privileged) {
+        __asm__ volatile("wbinvd" ::: "memory"); /* dom0 may flush caches, as on Xen */
+        regs->rip += 2;
         return true;
     }
     len = emulate_port_io(v, regs, insn);

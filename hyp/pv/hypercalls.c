@@ -37,26 +37,26 @@ long pv_hc_set_trap_table(struct hc_call *c)
     return -HV_EINVAL;
 }
 
-/* stack_switch(ss, rsp): the stack for bounces from guest-user mode. -HV_EINVAL for a
- * non-canonical rsp; ss gets RPL 3 (64-bit guests run their kernel on a ring-3 stack). */
+/* stack_switch(ss, rsp): the stack for bounces from guest-user mode; always 0, as on Xen (an
+ * unusable rsp makes the next bounce crash the domain, never the hypervisor: bounce frames are
+ * written with copy_to_guest). ss gets RPL 3. */
 long pv_hc_stack_switch(struct hc_call *c)
 {
-    if (!is_canonical(c->arg[1]))
-        return -HV_EINVAL;
     c->v->kernel_ss = c->arg[0] | 3;
     c->v->kernel_sp = c->arg[1];
     return 0;
 }
 
-/* set_callbacks(event, failsafe, syscall): the 64-bit three-address form. -HV_EINVAL for a
- * non-canonical address (nothing changes). */
+/* set_callbacks(event, failsafe, syscall): the 64-bit three-address form. Always 0, as on Xen;
+ * a non-canonical address is not taken (that callback keeps its old address). */
 long pv_hc_set_callbacks(struct hc_call *c)
 {
-    if (!is_canonical(c->arg[0]) || !is_canonical(c->arg[1]) || !is_canonical(c->arg[2]))
-        return -HV_EINVAL;
-    c->v->event_callback = c->arg[0];
-    c->v->failsafe_callback = c->arg[1];
-    c->v->syscall_callback = c->arg[2];
+    uint64_t *slots[3] = {&c->v->event_callback, &c->v->failsafe_callback,
+                          &c->v->syscall_callback};
+
+    for (unsigned int i = 0; i < 3; i++)
+        if (is_canonical(c->arg[i]))
+            *slots[i] = c->arg[i];
     return 0;
 }
 
@@ -118,8 +118,20 @@ long pv_hc_fpu_taskswitch(struct hc_call *c)
     return 0;
 }
 
-/* set_segment_base(which, base). -HV_EINVAL for a non-canonical base or unknown which;
- * SEGBASE_GS_USER_SEL (loading a user %gs selector) is not supported yet: -HV_ENOSYS. */
+/* SEGBASE_GS_USER_SEL: load the user's %gs selector (NUL if the selector cannot be loaded, as
+ * Xen does); a non-NUL selector also resets the user GS base to its descriptor's (0). The
+ * active GS base (the guest kernel's) is restored afterwards. Always 0. */
+static long load_user_gs_selector(struct vcpu *v, uint16_t sel)
+{
+    if (load_gs_selector(sel | 3) != 0)
+        (void)load_gs_selector(0);
+    if (sel & ~3)
+        v->gs_base_user = 0;
+    wrmsr(MSR_GS_BASE, v->in_kernel ? v->gs_base_kernel : v->gs_base_user);
+    return 0;
+}
+
+/* set_segment_base(which, base). -HV_EINVAL for a non-canonical base or unknown which. */
 long pv_hc_set_segment_base(struct hc_call *c)
 {
     struct vcpu *v = c->v;
@@ -140,7 +152,7 @@ long pv_hc_set_segment_base(struct hc_call *c)
         wrmsr(MSR_GS_BASE, base);
         return 0;
     case HV_SEGBASE_GS_USER_SEL:
-        return -HV_ENOSYS;
+        return load_user_gs_selector(v, (uint16_t)base);
     default:
         return -HV_EINVAL;
     }
@@ -172,7 +184,7 @@ static bool return_selector_ok(uint64_t sel, bool code)
  * iret: the frame (struct hv_iret_context) is at the guest's rsp. To guest-user mode when the
  * saved cs has RPL 3 (a user page-table root must exist); rflags keep IF set and IOPL clear;
  * the event mask follows the saved IF. Returns the saved rax. A cs or ss the guest could not be
- * entered with sends it to its failsafe callback instead (as Xen's faulting iretq does). An
+ * entered with raises #GP(0) at the target instead, as Xen 4.17 does when its iretq faults. An
  * unreadable frame or a missing user root crashes the domain: there is no sane context left.
  */
 long pv_hc_iret(struct hc_call *c)
@@ -202,6 +214,6 @@ long pv_hc_iret(struct hc_call *c)
     vcpu_info(v)->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
     regs->rax = ctx.rax;
     if (!return_selector_ok(regs->cs, true) || !return_selector_ok(regs->ss, false))
-        pv_failsafe(v, regs);
+        pv_bounce(v, regs, 13, true, 0);
     return (long)regs->rax;
 }

@@ -44,6 +44,7 @@ long pv_hc_iret(struct hc_call *c);
 long pv_hc_set_segment_base(struct hc_call *c);
 long pv_hc_update_va_mapping(struct hc_call *c);
 long pv_hc_mmuext_op(struct hc_call *c);
+long pv_hc_physdev_op(struct hc_call *c);
 long pv_hc_set_gdt(struct hc_call *c);
 long pv_hc_update_descriptor(struct hc_call *c);
 

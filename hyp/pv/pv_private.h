@@ -27,10 +27,6 @@ void pv_toggle_mode(struct vcpu *v);
  * in regs. Crashes the domain if there is no handler or the guest stack cannot take the frame. */
 void pv_bounce(struct vcpu *v, struct cpu_regs *regs, unsigned int vector, bool has_error,
                uint64_t error_code);
-/* Enter the guest's failsafe callback from the frame in regs (which the guest could not be
- * resumed with): frame rcx, r11, ds, es, fs, gs, rip, cs, rflags, rsp, ss on the kernel stack.
- * Crashes the domain without a failsafe callback. */
-void pv_failsafe(struct vcpu *v, struct cpu_regs *regs);
 /* Emulation of a faulting instruction: true if it was handled (regs advanced past it). */
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);

@@ -580,6 +580,9 @@ def guest_test(ctx, name):
 def _register_guests():
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'guests')
     for name in sorted(os.listdir(here)):
+        # A PENDING file names what the test still waits for in Hearth; it is built, not run.
+        if os.path.isfile(os.path.join(here, name, 'PENDING')):
+            continue
         if os.path.isfile(os.path.join(here, name, 'main.c')):
             register('guest_' + name, 'PV test kernel %s as dom0: Test result: SUCCESS, clean '
                      'power-off' % name)(lambda ctx, n=name: guest_test(ctx, n))
