@@ -48,6 +48,46 @@ entry_common:
         mov     %rsp, %rbp
         call    trap_dispatch
         add     $16, %rsp
+        /*
+         * Fast return from a hypercall: when SYSRET would give exactly the frame's state (rip
+         * = rcx, rflags = r11, the flat ring-3 selectors) use it instead of iretq. rip must be
+         * canonical: SYSRET to a non-canonical rcx faults in ring 0 on the guest's stack.
+         */
+        cmpq    $VEC_SYSCALL, 15*8(%rsp)
+        jne     entry_exit
+        mov     17*8(%rsp), %rax                /* rip */
+        cmp     12*8(%rsp), %rax                /* == rcx */
+        jne     entry_exit
+        mov     %rax, %rdx
+        shl     $16, %rdx
+        sar     $16, %rdx
+        cmp     %rax, %rdx                      /* canonical */
+        jne     entry_exit
+        mov     19*8(%rsp), %rax
+        cmp     4*8(%rsp), %rax                 /* rflags == r11 */
+        jne     entry_exit
+        cmpq    $FLAT_RING3_CS64, 18*8(%rsp)
+        jne     entry_exit
+        cmpq    $FLAT_RING3_DS, 21*8(%rsp)
+        jne     entry_exit
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx
+        popq    %rbx
+        popq    %rax
+        mov     5*8(%rsp), %rsp                 /* the guest's rsp (vector, error, rip, cs, rflags below it) */
+        sysretq
+
         .globl entry_exit
 entry_exit:                             /* rsp points at a struct cpu_regs */
         popq    %r15
