@@ -3,6 +3,25 @@
 #include "arch/layout.h"
 #include "arch/percpu_offsets.h"
 
+/* Restore the general registers of a struct cpu_regs (rsp at its start). */
+.macro POP_GPRS
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx
+        popq    %rbx
+        popq    %rax
+.endm
+
         .section .text.entry, "ax"
         .code64
 
@@ -70,41 +89,13 @@ entry_common:
         jne     entry_exit
         cmpq    $FLAT_RING3_DS, 21*8(%rsp)
         jne     entry_exit
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
+        POP_GPRS
         mov     5*8(%rsp), %rsp                 /* the guest's rsp (vector, error, rip, cs, rflags below it) */
         sysretq
 
         .globl entry_exit
 entry_exit:                             /* rsp points at a struct cpu_regs */
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
+        POP_GPRS
         add     $16, %rsp               /* vector, error code */
         iretq
 
