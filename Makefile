@@ -163,7 +163,7 @@ XEN_DEPS := xen-hypervisor-4.17-amd64
 test-on-xen:
 	@tests/tools/deps.sh $(DEPS) $(XEN_DEPS)
 	$(MAKE) guests
-	@pass=0; fail=0; skip=0; for k in $(GUEST_KERNELS); do \
+	@pass=0; fail=0; skip=0; for k in $(GUEST_XEN_KERNELS); do \
 	    tests/guests/run-on-xen.sh -t 120 $$k; rc=$$?; \
 	    if [ $$rc -eq 0 ]; then pass=$$((pass+1)); \
 	    elif [ $$rc -eq 3 ]; then skip=$$((skip+1)); echo "SKIP $$k"; \

@@ -577,11 +577,44 @@ def guest_test(ctx, name):
         raise Fail('the hypervisor reported a fatal error')
 
 
+def guest_console_read_test(ctx):
+    """console_read as dom0: Ctrl-A three times switches the serial input to dom0 (Hearth says
+    so), then "ping" reaches the guest through CONSOLEIO_read."""
+    kernel = os.path.join(ctx.opts.build, 'guests', 'console_read.elf')
+    s = ctx.boot(extra='dom0_mem=64M', initrd=kernel)
+    s.expect(r'\(d0\) console_read: waiting for input', 'the guest waiting for input')
+    s.send('\x01\x01\x01')
+    s.line(r'\*\*\* Serial input to DOM0', 'the switch of the serial input to dom0')
+    s.send('ping')
+    m, _ = s.expect(GUEST_RESULT, 'the "Test result:" line of the guest')
+    if m.group(1) != 'SUCCESS':
+        raise Fail(m.group(0))
+    s.finish(STATUS_OFF)
+
+
+def guest_crash_test(ctx):
+    """crash as dom0: an exception with no handler crashes dom0; Hearth names the reason, dumps
+    the guest's registers (r12 = 0x1234abcd as the kernel set it) and stops (status 35)."""
+    kernel = os.path.join(ctx.opts.build, 'guests', 'crash.elf')
+    s = ctx.boot(extra='dom0_mem=64M', initrd=kernel)
+    s.line(r'd0 crashed: exception without a handler', 'the crash reason')
+    s.line(r'd0 shut down: crash', 'the shutdown line')
+    s.line(r'd0 v0 kernel mode: RIP', 'the guest register dump')
+    s.line(r'R9 .* R12 000000001234abcd', "the guest's r12 in the dump")
+    s.finish(STATUS_FATAL)
+
+
 def _register_guests():
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'guests')
     for name in sorted(os.listdir(here)):
         # A PENDING file names what the test still waits for in Hearth; it is built, not run.
         if os.path.isfile(os.path.join(here, name, 'PENDING')):
+            continue
+        if name == 'console_read':
+            register('guest_console_read')(guest_console_read_test)
+            continue
+        if os.path.isfile(os.path.join(here, name, 'CRASHES')):
+            register('guest_' + name)(guest_crash_test)
             continue
         if os.path.isfile(os.path.join(here, name, 'main.c')):
             register('guest_' + name, 'PV test kernel %s as dom0: Test result: SUCCESS, clean '
