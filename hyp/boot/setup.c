@@ -207,6 +207,7 @@ static void start_dom0(void)
         printk("dom0: module 0 is not an ELF image: no dom0\n");
         return;
     }
+    pv_note_free_frames();
     d = pv_build_dom0(kernel, boot_info.nr_mods > 1 ? &boot_info.mods[1] : NULL, dom0_memory());
     if (d)
         pv_run(&d->vcpu0);

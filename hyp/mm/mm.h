@@ -71,5 +71,7 @@ void *xmalloc(size_t size);
 void *xmalloc_aligned(size_t size, size_t align);
 void *xzalloc(size_t size);
 void xfree(void *p);
+/* Give the cached empty slab pages back to the frame allocator (for exact accounting). */
+void xmalloc_trim(void);
 
 #endif /* HYP_MM_MM_H */

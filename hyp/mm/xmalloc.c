@@ -55,6 +55,15 @@ void *xzalloc(size_t size)
     return p;
 }
 
+void xmalloc_trim(void)
+{
+    uint64_t flags = spin_lock_irqsave(&xheap_lock);
+
+    if (heap_ready)
+        xheap_trim(&heap);
+    spin_unlock_irqrestore(&xheap_lock, flags);
+}
+
 void xfree(void *p)
 {
     uint64_t flags;

@@ -117,6 +117,35 @@ void pv_crash(struct vcpu *v, struct cpu_regs *regs, const char *why)
     pv_domain_shutdown(v, regs);
 }
 
+/* Frames free before dom0 was built: destroying it must give exactly these back. */
+static uint64_t free_before_dom0;
+
+void pv_note_free_frames(void)
+{
+    struct mm_stats st;
+
+    xmalloc_trim();
+    mm_stats(&st);
+    free_before_dom0 = st.free;
+}
+
+/* Tear the domain down on the idle page tables and check that every frame came back. */
+static void destroy_and_account(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    uint16_t id = d->id;
+    struct mm_stats st;
+
+    this_cpu()->current_vcpu = NULL;
+    write_cr3(mm_idle_root());
+    dom_destroy(d);
+    xmalloc_trim();
+    mm_stats(&st);
+    printk("d%u destroyed: %lu frames free, %lu before it was built: %s\n", id,
+           (unsigned long)st.free, (unsigned long)free_before_dom0,
+           st.free == free_before_dom0 ? "all returned" : "FRAMES LOST");
+}
+
 /*
  * dom0 ends the machine's life with its own, as on Xen: poweroff powers off, reboot reboots,
  * a crash stops the machine after the report (reboot after 5 s unless noreboot). Other domains
@@ -131,12 +160,13 @@ void pv_domain_shutdown(struct vcpu *v, struct cpu_regs *regs)
            : reason == HV_SHUTDOWN_reboot ? "reboot"
            : reason == HV_SHUTDOWN_crash  ? "crash"
                                           : "other reason");
-    if (reason == HV_SHUTDOWN_reboot)
-        machine_reboot();
     if (reason == HV_SHUTDOWN_crash) {
         if (regs)
             print_guest_regs(v, regs);
         machine_halt_fatal();
     }
+    destroy_and_account(v);
+    if (reason == HV_SHUTDOWN_reboot)
+        machine_reboot();
     machine_power_off();
 }

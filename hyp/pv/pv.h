@@ -27,6 +27,9 @@ struct vcpu *pv_current(void);
 struct domain *pv_build_dom0(const struct boot_module *kernel, const struct boot_module *initrd,
                              uint64_t mem_bytes);
 
+/* Record the free frame count before dom0 is built (destroying it later checks it against). */
+void pv_note_free_frames(void);
+
 /* Start running v on this CPU (its initial registers); does not return. */
 void pv_run(struct vcpu *v) __noreturn;
 

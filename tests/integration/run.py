@@ -571,6 +571,7 @@ def guest_test(ctx, name):
     ctx.note(line)
     if m.group(1) != 'SUCCESS':
         raise Fail(line)
+    s.line(r'd0 destroyed: .*: all returned', 'every frame of dom0 back in the allocator')
     s.line(r'Powering off', 'the hypervisor powering off after the guest')
     s.finish(STATUS_OFF)
     if re.search(r'\*\*\* (FATAL|PANIC)', s.log.text()):
