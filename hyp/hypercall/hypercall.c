@@ -27,10 +27,11 @@ static const hc_handler hc_table[HC_TABLE_SIZE] = {
     [HV_HYPERCALL_physdev_op] = pv_hc_physdev_op,
 };
 
-static long dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, const uint64_t arg[5],
-                     bool in_multicall)
+static long dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, uint64_t arg[5],
+                     bool *mc_preempted)
 {
-    struct hc_call c = {v, regs, nr, {arg[0], arg[1], arg[2], arg[3], arg[4]}, in_multicall};
+    struct hc_call c = {v, regs, nr, {arg[0], arg[1], arg[2], arg[3], arg[4]},
+                        mc_preempted ? arg : NULL, mc_preempted};
 
     if (nr >= HC_TABLE_SIZE || !hc_table[nr])
         return -HV_ENOSYS;
@@ -39,12 +40,14 @@ static long dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, const u
 
 long hc_dispatch(struct vcpu *v, struct cpu_regs *regs, uint64_t nr, const uint64_t arg[5])
 {
-    return dispatch(v, regs, nr, arg, false);
+    uint64_t a[5] = {arg[0], arg[1], arg[2], arg[3], arg[4]};
+
+    return dispatch(v, regs, nr, a, NULL);
 }
 
-bool hc_should_preempt(const struct hc_call *c, uint64_t units_done)
+bool hc_should_preempt(const struct hc_call *c __unused, uint64_t units_done)
 {
-    return !c->in_multicall && units_done && units_done % HC_PREEMPT_BATCH == 0;
+    return units_done && units_done % HC_PREEMPT_BATCH == 0;
 }
 
 /* Re-execute the guest's syscall (2 bytes) with the new arguments; rax must hold the hypercall
@@ -54,6 +57,13 @@ long hc_continue(struct hc_call *c, uint64_t a0, uint64_t a1, uint64_t a2, uint6
 {
     struct cpu_regs *r = c->regs;
 
+    if (c->mc_args) {
+        uint64_t a[5] = {a0, a1, a2, a3, a4};
+
+        memcpy(c->mc_args, a, sizeof(a));
+        *c->mc_preempted = true;
+        return 0;
+    }
     r->rip -= 2;
     r->rdi = a0;
     r->rsi = a1;
@@ -71,30 +81,35 @@ struct mc_entry {
 };
 BUILD_BUG_ON(sizeof(struct mc_entry) != 64);
 
-#define MC_MAX_ENTRIES 1024 /* bounded work per call until continuations come */
-
 /*
  * multicall(entries, nr): run each entry in order, writing its return value into its result.
  * A nested multicall and an iret (which replaces the very registers this call returns into) are
- * refused per entry with -HV_EINVAL. Returns 0, -HV_EFAULT if an entry cannot be read or its result written,
- * -HV_EINVAL if nr is larger than MC_MAX_ENTRIES.
+ * refused per entry with -HV_EINVAL. Returns 0, or -HV_EFAULT if an entry cannot be read or its
+ * result written. Preemptible between entries (every HC_PREEMPT_BATCH) and inside one: a
+ * preempted entry's new arguments are written back to it and the multicall continues from it.
  */
 long hc_multicall(struct hc_call *c)
 {
-    uint64_t base = c->arg[0], nr = c->arg[1];
+    uint64_t base = c->arg[0], nr = (uint32_t)c->arg[1];
     struct mc_entry e;
 
-    if (nr > MC_MAX_ENTRIES)
-        return -HV_EINVAL;
     for (uint64_t i = 0; i < nr; i++) {
         uint64_t va = base + i * sizeof(e);
+        bool preempted = false;
 
+        if (hc_should_preempt(c, i))
+            return hc_continue(c, va, nr - i, 0, 0, 0);
         if (copy_from_guest(&e, va, sizeof(e)))
             return -HV_EFAULT;
         if (e.op == HV_HYPERCALL_multicall || e.op == HV_HYPERCALL_iret)
             e.result = (uint64_t)-HV_EINVAL;
         else
-            e.result = (uint64_t)dispatch(c->v, c->regs, e.op, e.args, true);
+            e.result = (uint64_t)dispatch(c->v, c->regs, e.op, e.args, &preempted);
+        if (preempted) {
+            if (copy_to_guest(va + offsetof(struct mc_entry, args), e.args, 5 * sizeof(uint64_t)))
+                return -HV_EFAULT;
+            return hc_continue(c, va, nr - i, 0, 0, 0);
+        }
         if (copy_to_guest(va + offsetof(struct mc_entry, result), &e.result, sizeof(e.result)))
             return -HV_EFAULT;
     }

@@ -16,7 +16,10 @@ struct hc_call {
     struct cpu_regs *regs;
     uint64_t nr;          /* the hypercall number */
     uint64_t arg[5];
-    bool in_multicall;    /* an entry of a multicall: no continuation possible */
+    /* An entry of a multicall: a continuation rewrites these arguments and sets *preempted;
+     * the multicall then continues itself from this entry. NULL outside a multicall. */
+    uint64_t *mc_args;
+    bool *mc_preempted;
 };
 
 /*

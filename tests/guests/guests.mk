@@ -3,7 +3,7 @@
 # GUEST_KERNELS. Run one on real Xen with tests/guests/run-on-xen.sh build/guests/<name>.elf.
 
 GUEST_TESTS := hello xen_version traps cpuid hostile_console hypercall_args user_mode fpu failsafe \
-        console_read crash \
+        console_read crash continuation \
         privileged
 GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/setup.c tests/guests/lib/printf.c \
         tests/guests/lib/string.c tests/guests/lib/traps.c
