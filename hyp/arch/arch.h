@@ -92,6 +92,7 @@ static inline void safe_halt(void) { __asm__ volatile("sti; hlt" ::: "memory"); 
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_APIC_BASE 0x1b
 #define MSR_PAT 0x277
+#define MSR_SYSENTER_CS 0x174
 /* Xen's PAT, which PV guests (Linux) expect: WB, WT, UC-, UC, WC, WP, UC, UC. The hypervisor's
  * own PCD|PWT mappings stay uncached (entry 3). */
 #define PAT_XEN 0x0000050100070406ull

@@ -125,14 +125,18 @@ static void gdt_fill(struct percpu *pc)
 }
 
 /* SYSCALL lands in syscall_entry (entry.S) on HYP_CS; SYSRET would return to FLAT_RING3_CS64 /
- * FLAT_RING3_DS (STAR's user base is FLAT_RING3_CS32). SFMASK clears AC, NT, DF, IF, TF, RF. */
+ * FLAT_RING3_DS (STAR's user base is FLAT_RING3_CS32). SFMASK clears AC, NT, DF, IF, TF, RF.
+ * CSTAR must be set too: a guest can reach compatibility mode, and an unset CSTAR (0) would run
+ * ring 0 at address 0 on the guest's stack. */
 static void syscall_init(void)
 {
-    extern const char syscall_entry[];
+    extern const char syscall_entry[], cstar_entry[];
 
     wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)HYP_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_CSTAR, (uint64_t)cstar_entry);
     wrmsr(MSR_SFMASK, 0x47700);
+    wrmsr(MSR_SYSENTER_CS, 0); /* SYSENTER raises #GP, by design rather than by reset value */
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 

@@ -120,6 +120,28 @@ syscall_entry:
         pushq   $VEC_SYSCALL
         jmp     entry_common
 
+/*
+ * SYSCALL from compatibility mode (a guest may far-jump to any DPL-3 32-bit code segment) lands
+ * here through CSTAR on AMD CPUs and QEMU; Intel raises #UD itself. Hearth has no 32-bit syscall
+ * ABI, so the guest gets that #UD at the syscall instruction, on the same stack switch as above.
+ * The frame says FLAT_RING3_CS32: the guest's own 32-bit selector is not recorded by SYSCALL.
+ */
+        .globl cstar_entry
+cstar_entry:
+        swapgs
+        mov     %rsp, %gs:PERCPU_SCRATCH_RSP
+        mov     %gs:PERCPU_STACK_TOP, %rsp
+        pushq   $FLAT_RING3_DS                  /* ss */
+        pushq   %gs:PERCPU_SCRATCH_RSP          /* rsp */
+        swapgs
+        pushq   %r11                            /* rflags */
+        pushq   $FLAT_RING3_CS32                /* cs */
+        subl    $2, %ecx                        /* eip of the syscall instruction */
+        pushq   %rcx                            /* rip */
+        pushq   $0                              /* error code */
+        pushq   $6                              /* #UD */
+        jmp     entry_common
+
 /* void cpu_load_segments(uint16_t cs, uint16_t ds): reload every segment register after lgdt. */
         .globl cpu_load_segments
 cpu_load_segments:

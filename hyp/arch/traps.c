@@ -150,6 +150,9 @@ void trap_dispatch(struct cpu_regs *regs)
 {
     const char *name;
 
+    /* Exceptions and interrupts from ring 3 keep the guest's RFLAGS.AC (only SYSCALL masks it),
+     * which would switch SMAP off for the whole entry. */
+    guest_access_end();
     if (regs->vector == VEC_SYSCALL) {
         pv_syscall(regs);
         return;

@@ -85,17 +85,29 @@ out:
     return rc;
 }
 
+/* A frame update_descriptor may write: the domain's, and not a page table (a "descriptor" with
+ * P clear passes the check as is, and would be any page-table entry the guest likes). */
+static bool is_descriptor_frame(const struct domain *d, mfn_t mfn)
+{
+    uint64_t type;
+
+    if (!dom_owns(d, mfn))
+        return false;
+    type = mm_frame(mfn)->type_info & PGT_TYPE_MASK;
+    return type == PGT_NONE || type == PGT_WRITABLE || type == PGT_SEG_DESC;
+}
+
 /*
  * update_descriptor(maddr, desc): write one checked descriptor at machine address maddr (8-byte
- * aligned, in a frame of the domain); if that slot is part of the current GDT, the CPU's copy
- * changes too. -HV_EINVAL otherwise.
+ * aligned, in a frame of the domain that is not a page table); if that slot is part of the
+ * current GDT, the CPU's copy changes too. -HV_EINVAL otherwise.
  */
 long pv_hc_update_descriptor(struct hc_call *c)
 {
     struct vcpu *v = c->v;
     uint64_t maddr = c->arg[0], desc = c->arg[1], mfn = maddr >> PAGE_SHIFT;
 
-    if ((maddr & 7) || !dom_owns(v->domain, mfn) || !pv_descriptor_check(&desc))
+    if ((maddr & 7) || !is_descriptor_frame(v->domain, mfn) || !pv_descriptor_check(&desc))
         return -HV_EINVAL;
     *(uint64_t *)maddr_to_virt(maddr) = desc;
     for (unsigned int i = 0; i < DIV_ROUND_UP(v->gdt_entries, DESC_PER_FRAME); i++) {

@@ -209,6 +209,8 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
 
     if (regs->error_code != 0 || copy_from_guest(insn, regs->rip, 4))
         return false;
+    if (!v->in_kernel) /* guest user: only port I/O, under its own IOPL check (as Xen) */
+        goto port_io;
     if (insn[0] == 0x0f && (insn[1] == 0x30 || insn[1] == 0x32)) {
         if (!emulate_msr(v, regs, insn[1] == 0x30))
             return false;
@@ -234,6 +236,7 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
         regs->rip += 2;
         return true;
     }
+port_io:
     len = emulate_port_io(v, regs, insn);
     regs->rip += len;
     return len != 0;

@@ -180,6 +180,24 @@ static bool return_selector_ok(uint64_t sel, bool code)
     return code ? (d & (1ull << 43)) != 0 : !(d & (1ull << 43)) && (d & (1ull << 41));
 }
 
+/* The rip iretq can enter cs at (cs passed return_selector_ok): any canonical one in 64-bit mode,
+ * one within the limit in compatibility mode; L and D together are reserved. iretq checks these
+ * itself, but its #GP would be taken in ring 0. */
+static bool return_rip_ok(uint64_t cs, uint64_t rip)
+{
+    uint64_t d, limit;
+
+    if ((cs | 3) == FLAT_RING3_CS64)
+        return true;
+    d = this_cpu()->gdt[(cs & 0xffff) >> 3];
+    if (d & (1ull << 53))
+        return !(d & (1ull << 54));
+    limit = (d & 0xffff) | ((d >> 32) & 0xf0000);
+    if (d & (1ull << 55))
+        limit = (limit << 12) | 0xfff;
+    return rip <= limit;
+}
+
 /*
  * iret: the frame (struct hv_iret_context) is at the guest's rsp. To guest-user mode when the
  * saved cs has RPL 3 (a user page-table root must exist); rflags keep IF set and IOPL clear;
@@ -213,7 +231,8 @@ long pv_hc_iret(struct hc_call *c)
     }
     vcpu_info(v)->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
     regs->rax = ctx.rax;
-    if (!return_selector_ok(regs->cs, true) || !return_selector_ok(regs->ss, false))
+    if (!return_selector_ok(regs->cs, true) || !return_rip_ok(regs->cs, regs->rip) ||
+        !return_selector_ok(regs->ss, false))
         pv_bounce(v, regs, 13, true, 0);
     return (long)regs->rax;
 }

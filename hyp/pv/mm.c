@@ -9,8 +9,9 @@
 #define UVMF_TLB_FLUSH HV_UVMF_TLB_FLUSH
 #define UVMF_ALL HV_UVMF_ALL
 #define MMU_UPDATE_PREEMPTED (1u << 31) /* in count: a continuation; *done holds the progress */
-/* L1 bits a guest may set: P RW US PWT PCD A D PAT G, the three available bits, NX, address. */
-#define L1_ALLOWED (0x0000000000000fffull | PTE_ADDR_MASK | PTE_NX)
+/* L1 bits a guest may set: P RW US PWT PCD A D PAT, the three available bits, NX, address. Not
+ * G: a global entry would survive the CR3 reloads that flush a guest's TLB. */
+#define L1_ALLOWED ((0x0000000000000fffull & ~PTE_G) | PTE_ADDR_MASK | PTE_NX)
 
 static void flush_tlb_local(void)
 {

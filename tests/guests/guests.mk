@@ -3,7 +3,8 @@
 # GUEST_KERNELS. Run one on real Xen with tests/guests/run-on-xen.sh build/guests/<name>.elf.
 
 GUEST_TESTS := hello xen_version traps cpuid hostile_console hypercall_args user_mode fpu failsafe \
-        console_read crash continuation \
+        console_read crash continuation update_descriptor_pt iret_compat user_privileged \
+        compat_syscall \
         privileged
 GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/setup.c tests/guests/lib/printf.c \
         tests/guests/lib/string.c tests/guests/lib/traps.c
@@ -16,7 +17,9 @@ GUEST_CFLAGS := $(WARN) -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno
         -isystem $(shell gcc -print-file-name=include) -Itests/guests/lib -MMD -MP
 GUEST_ASFLAGS := -D__ASSEMBLY__ -g -Itests/guests/lib -MMD -MP
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
-        -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,-T,tests/guests/lib/link.ld
+        -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
+# A test may bring its own link script (tests/guests/<name>/link.ld), e.g. to be linked low.
+guest_ld = $(or $(wildcard tests/guests/$(1)/link.ld),tests/guests/lib/link.ld)
 
 GUEST_LIB_OBJS := $(patsubst tests/guests/%.c,$(B)/guests/%.o,$(filter %.c,$(GUEST_LIB_SRCS))) \
         $(patsubst tests/guests/%.S,$(B)/guests/%.o,$(filter %.S,$(GUEST_LIB_SRCS)))
@@ -32,9 +35,9 @@ $(B)/guests/%.o: tests/guests/%.S
 	$(Q)gcc $(GUEST_ASFLAGS) -c $< -o $@
 
 define guest_rule
-$(B)/guests/$(1).elf: $(B)/guests/$(1)/main.o $(GUEST_LIB_OBJS) tests/guests/lib/link.ld
+$(B)/guests/$(1).elf: $(B)/guests/$(1)/main.o $(GUEST_LIB_OBJS) $(call guest_ld,$(1))
 	$$(call say,LD      $$@)
-	$(Q)gcc $(GUEST_LDFLAGS) -o $$@ $(B)/guests/$(1)/main.o $(GUEST_LIB_OBJS)
+	$(Q)gcc $(GUEST_LDFLAGS) -Wl,-T,$(call guest_ld,$(1)) -o $$@ $(B)/guests/$(1)/main.o $(GUEST_LIB_OBJS)
 endef
 $(foreach t,$(GUEST_TESTS),$(eval $(call guest_rule,$(t))))
 
