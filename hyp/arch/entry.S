@@ -3,6 +3,18 @@
 #include "arch/layout.h"
 #include "arch/percpu_offsets.h"
 
+/* After SYSCALL: onto this CPU's stack (found through KERNEL_GS_BASE, swapped in only for these
+ * instructions) and push ss, the guest's rsp and rflags (r11) of the frame. */
+.macro SYSCALL_SWITCH_STACK
+        swapgs
+        mov     %rsp, %gs:PERCPU_SCRATCH_RSP
+        mov     %gs:PERCPU_STACK_TOP, %rsp
+        pushq   $FLAT_RING3_DS                  /* ss */
+        pushq   %gs:PERCPU_SCRATCH_RSP          /* rsp */
+        swapgs
+        pushq   %r11                            /* rflags */
+.endm
+
 /* Restore the general registers of a struct cpu_regs (rsp at its start). */
 .macro POP_GPRS
         popq    %r15
@@ -107,13 +119,7 @@ entry_exit:                             /* rsp points at a struct cpu_regs */
  */
         .globl syscall_entry
 syscall_entry:
-        swapgs
-        mov     %rsp, %gs:PERCPU_SCRATCH_RSP
-        mov     %gs:PERCPU_STACK_TOP, %rsp
-        pushq   $FLAT_RING3_DS                  /* ss */
-        pushq   %gs:PERCPU_SCRATCH_RSP          /* rsp */
-        swapgs
-        pushq   %r11                            /* rflags */
+        SYSCALL_SWITCH_STACK
         pushq   $FLAT_RING3_CS64                /* cs */
         pushq   %rcx                            /* rip */
         pushq   $0                              /* error code */
@@ -128,13 +134,7 @@ syscall_entry:
  */
         .globl cstar_entry
 cstar_entry:
-        swapgs
-        mov     %rsp, %gs:PERCPU_SCRATCH_RSP
-        mov     %gs:PERCPU_STACK_TOP, %rsp
-        pushq   $FLAT_RING3_DS                  /* ss */
-        pushq   %gs:PERCPU_SCRATCH_RSP          /* rsp */
-        swapgs
-        pushq   %r11                            /* rflags */
+        SYSCALL_SWITCH_STACK
         pushq   $FLAT_RING3_CS32                /* cs */
         subl    $2, %ecx                        /* eip of the syscall instruction */
         pushq   %rcx                            /* rip */
