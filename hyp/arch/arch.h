@@ -115,7 +115,7 @@ struct cpu_regs {
     uint64_t rip, cs, rflags, rsp, ss; /* the hardware frame */
 };
 
-/* ---- per-CPU data (reached through GS_BASE) ---------------------------------------------- */
+/* ---- per-CPU data (found from the stack pointer; see percpu.h) ---------------------------- */
 struct tss64 {
     uint32_t reserved0;
     uint64_t rsp[3];
@@ -166,7 +166,8 @@ void return_to_guest(struct cpu_regs *regs) __noreturn;
 
 /* ---- traps.c ----------------------------------------------------------------------------- */
 /* Called by entry.S for every vector with interrupts off: vectors >= 32 go to irq_dispatch(),
- * an exception in the hypervisor is fatal (guests come with the PV issue). */
+ * an exception in ring 3 goes to the guest (pv/), one in the hypervisor is fatal unless it hit a
+ * guest-memory copy with a fixup. */
 void trap_dispatch(struct cpu_regs *regs);
 /* Stop the other CPUs, print what, the registers and a backtrace, then machine_halt_fatal(). */
 void fatal_report(const char *what, const struct cpu_regs *regs) __noreturn;

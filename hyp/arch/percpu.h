@@ -1,5 +1,5 @@
-/* percpu.h - the per-CPU block of hyp/arch, reached through GS_BASE (its first word points to
- * itself). Other subsystems keep their per-CPU state in arrays indexed by cpu_id(). */
+/* percpu.h - the per-CPU block of hyp/arch, one per CPU in percpu_blocks[]; this_cpu() finds it
+ * from the stack pointer. */
 #ifndef HYP_ARCH_PERCPU_H
 #define HYP_ARCH_PERCPU_H
 
