@@ -9,13 +9,14 @@ HYP_BOOT := hyp/boot/setup.c hyp/boot/multiboot2.c hyp/boot/pvh.c hyp/boot/booti
 HYP_CONSOLE := hyp/console/console.c hyp/console/serial.c hyp/console/ring.c hyp/console/keys.c
 HYP_LIB := hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/symbols.c
 HYP_MM := hyp/mm/mm.c hyp/mm/paging.c hyp/mm/bootmem.c hyp/mm/buddy.c hyp/mm/xheap.c \
-          hyp/mm/xmalloc.c
+          hyp/mm/xmalloc.c hyp/mm/ptype.c
 HYP_TIME := hyp/time/time.c hyp/time/scale.c hyp/time/timer_queue.c hyp/time/rtc_date.c
 HYP_DOMAIN := hyp/domain/domain.c hyp/domain/elf.c
 HYP_HYPERCALL := hyp/hypercall/hypercall.c hyp/hypercall/guest_access.c \
                  hyp/hypercall/hc_console.c hyp/hypercall/hc_version.c hyp/hypercall/hc_sched.c
 HYP_PV := hyp/pv/pv.c hyp/pv/traps.c hyp/pv/hypercalls.c hyp/pv/emulate.c hyp/pv/build.c \
-          hyp/pv/mm.c hyp/pv/descriptors.c hyp/pv/physdev.c
+          hyp/pv/mm.c hyp/pv/mmuext.c hyp/pv/memory.c hyp/pv/audit.c hyp/pv/ptwr.c \
+          hyp/pv/descriptors.c hyp/pv/physdev.c hyp/pv/ptwr_insn.c
 
 HYP_SRCS := $(HYP_ARCH) $(HYP_BOOT) $(HYP_CONSOLE) $(HYP_LIB) $(HYP_MM) $(HYP_TIME) \
             $(HYP_DOMAIN) $(HYP_HYPERCALL) $(HYP_PV)

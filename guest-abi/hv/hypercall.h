@@ -109,6 +109,16 @@
 #define HV_HYPERCALL_arch_6 54
 #define HV_HYPERCALL_arch_7 55
 
+/*
+ * Hearth's own debug hypercall, on a number x86 Xen leaves unused (arch_7: Xen returns
+ * -HV_ENOSYS, so a guest can tell the two apart). hearth_op(cmd, ...), dom0 only (-HV_EPERM):
+ *   HV_HEARTHOP_audit: check every frame's type and reference counts against the page tables
+ *   that hold them, and the frame accounting; returns the number of problems (0 = clean),
+ *   each also printed on the hypervisor's console.
+ */
+#define HV_HYPERCALL_hearth_op HV_HYPERCALL_arch_7
+#define HV_HEARTHOP_audit 1
+
 /* One past the highest number a hypervisor's dispatch table needs (Xen: NR_hypercalls). */
 #define HV_HYPERCALL_NR 64
 

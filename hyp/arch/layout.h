@@ -10,6 +10,8 @@
  * 0xffff830000000000  slots 262-271 direct map of all RAM (5 TiB), never executable
  * Guests own slots 0-255 and 272-511.
  */
+#define M2P_VIRT_START 0xffff800000000000 /* machine-to-phys table, read-only to guests (slot 256) */
+#define M2P_VIRT_END 0xffff804000000000
 #define HYP_VIRT_START 0xffff82d040000000
 #define HYP_LOAD_PADDR 0x200000
 #define STACKS_VIRT_START 0xffff82d080000000

@@ -134,9 +134,17 @@ static void key_ipi_check(void)
     printk("IPI check: %u/%u CPUs answered\n", answered, smp_nr_online());
 }
 
+static void key_audit(void)
+{
+    unsigned long problems = pv_audit();
+
+    printk("audit: %s (%lu problems)\n", problems ? "FAILED" : "clean", problems);
+}
+
 static void register_keys(void)
 {
     keys_init();
+    keys_register('a', "audit: every frame's types and references", key_audit);
     keys_register('m', "memory: frame counts", key_memory);
     keys_register('c', "CPUs: run a function on every CPU by IPI", key_ipi_check);
     keys_register('o', "power off", machine_power_off);

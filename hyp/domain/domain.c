@@ -6,6 +6,16 @@
 static struct spinlock table_lock = SPINLOCK_INIT;
 static struct domain *domains[DOM_MAX_DOMAINS]; /* [t] */
 
+static void release_shared_info(struct domain *d)
+{
+    struct page_info *pg = mm_frame(virt_to_maddr(d->shared_info) >> PAGE_SHIFT);
+
+    pg->owner = PG_OWNER_HYP;
+    pg->count_info = 0;
+    pg->type_info = 0;
+    mm_free_pages(d->shared_info, 0);
+}
+
 struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages)
 {
     struct domain *d = NULL;
@@ -23,6 +33,11 @@ struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages)
     }
     memset(d->shared_info, 0, PAGE_SIZE);
     d->id = id;
+    d->pt.id = id;
+    d->pt.io_caps = privileged;
+    /* The guest may map its shared_info page: it is the domain's, marked as the hypervisor's. */
+    mm_frame(virt_to_maddr(d->shared_info) >> PAGE_SHIFT)->owner = id;
+    mm_frame(virt_to_maddr(d->shared_info) >> PAGE_SHIFT)->count_info = PGC_XEN_HEAP;
     d->privileged = privileged;
     d->max_pages = max_pages;
     d->page_head = PG_LIST_NONE;
@@ -30,7 +45,7 @@ struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages)
     flags = spin_lock_irqsave(&table_lock);
     if (domains[id]) {
         spin_unlock_irqrestore(&table_lock, flags);
-        mm_free_pages(d->shared_info, 0);
+        release_shared_info(d);
         xfree(d);
         return NULL;
     }
@@ -58,6 +73,20 @@ static void frame_give(struct domain *d, mfn_t mfn)
     d->nr_pages++;
 }
 
+/* A frame leaving its domain: no references, no list, no M2P entry; back to the allocator. */
+static void frame_reset(mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+
+    pg->next = pg->prev = PG_LIST_NONE;
+    pg->count_info = 0;
+    pg->type_info = 0;
+    pg->order = 0;
+    pg->owner = PG_OWNER_HYP;
+    mm_set_m2p(mfn, M2P_INVALID);
+    mm_free_pages(maddr_to_virt(mfn << PAGE_SHIFT), 0);
+}
+
 /* Return the frames at the head of d's list to the allocator, up to (not including) frame
  * `stop` (PG_LIST_NONE: all of them). Caller holds [d] or d is unreachable. */
 static void frames_release(struct domain *d, uint32_t stop)
@@ -67,11 +96,7 @@ static void frames_release(struct domain *d, uint32_t stop)
         struct page_info *pg = mm_frame(mfn);
 
         d->page_head = pg->next;
-        pg->next = pg->prev = PG_LIST_NONE;
-        pg->count_info = 0;
-        pg->type_info = 0;
-        pg->owner = PG_OWNER_HYP;
-        mm_free_pages(maddr_to_virt(mfn << PAGE_SHIFT), 0);
+        frame_reset(mfn);
         d->nr_pages--;
     }
     if (stop != PG_LIST_NONE)
@@ -109,6 +134,24 @@ out:
     return rc;
 }
 
+int dom_alloc_extent(struct domain *d, unsigned int order, mfn_t *first)
+{
+    uint64_t flags = spin_lock_irqsave(&d->lock);
+    uint64_t n = 1ull << order;
+    void *va = NULL;
+    int rc = -HV_ENOMEM;
+
+    if (n <= d->max_pages - MIN(d->nr_pages, d->max_pages) && (va = mm_alloc_pages(order))) {
+        memset(va, 0, n * PAGE_SIZE); /* scrubbed: nothing of the frames' previous life */
+        *first = virt_to_maddr(va) >> PAGE_SHIFT;
+        for (uint64_t i = 0; i < n; i++)
+            frame_give(d, *first + i);
+        rc = 0;
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    return rc;
+}
+
 bool dom_owns(const struct domain *d, mfn_t mfn)
 {
     const struct page_info *pg = mm_frame(mfn);
@@ -123,7 +166,64 @@ void dom_destroy(struct domain *d)
     if (domains[d->id] == d)
         domains[d->id] = NULL;
     spin_unlock_irqrestore(&table_lock, flags);
+    dom_flush_tlbs(d); /* no CPU may keep a translation of a frame that goes back */
     frames_release(d, PG_LIST_NONE);
-    mm_free_pages(d->shared_info, 0);
+    release_shared_info(d);
     xfree(d);
+}
+
+void dom_free_frame(struct domain *d, mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+    uint64_t flags = spin_lock_irqsave(&d->lock);
+
+    if (pg->prev != PG_LIST_NONE)
+        mm_frame(pg->prev)->next = pg->next;
+    else
+        d->page_head = pg->next;
+    if (pg->next != PG_LIST_NONE)
+        mm_frame(pg->next)->prev = pg->prev;
+    d->nr_pages--;
+    spin_unlock_irqrestore(&d->lock, flags);
+    frame_reset(mfn);
+}
+
+static void flush_local(void *unused)
+{
+    (void)unused;
+    write_cr3(read_cr3());
+}
+
+void dom_flush_tlbs(struct domain *d)
+{
+    uint64_t mask = __atomic_load_n(&d->dirty_cpus, __ATOMIC_ACQUIRE);
+
+    for (unsigned int cpu = 0; mask; cpu++, mask >>= 1)
+        if (mask & 1)
+            smp_call_function(cpu, flush_local, NULL, true);
+}
+
+/* The type system's hook (mm/ptype.h). */
+void pt_flush_tlbs(struct pt_dom *pd)
+{
+    dom_flush_tlbs((struct domain *)((char *)pd - offsetof(struct domain, pt)));
+}
+
+void dom_mm_lock2(struct domain *a, struct domain *b)
+{
+    if (b == a || a->id < b->id) {
+        spin_lock(&a->mm_lock);
+        if (b != a)
+            spin_lock(&b->mm_lock);
+    } else {
+        spin_lock(&b->mm_lock);
+        spin_lock(&a->mm_lock);
+    }
+}
+
+void dom_mm_unlock2(struct domain *a, struct domain *b)
+{
+    if (b != a)
+        spin_unlock(&b->mm_lock);
+    spin_unlock(&a->mm_lock);
 }

@@ -47,13 +47,17 @@ struct vcpu {
 };
 
 /*
- * A domain. Lock legend: [d] d->lock. Frames the domain owns are linked through page_info
- * next/prev (frame numbers) from page_head; each has owner == id.
+ * A domain. Lock legend: [d] d->lock, [m] d->mm_lock. Frames the domain owns are linked through
+ * page_info next/prev (frame numbers) from page_head; each has owner == id. Lock order: mm_lock
+ * (lower domain id first when two are needed), then lock.
  */
 struct domain {
     uint16_t id;
     bool privileged;           /* dom0: console input, I/O ports, control operations */
     struct spinlock lock;
+    struct spinlock mm_lock;   /* page types and page tables of the domain's frames */
+    struct pt_dom pt;          /* [m] the type system's view of the domain (mm/ptype.h) */
+    volatile uint64_t dirty_cpus; /* CPUs that loaded its page tables since their last flush */
     uint32_t page_head;        /* [d] first owned frame, PG_LIST_NONE if none */
     uint64_t nr_pages;         /* [d] frames owned */
     uint64_t max_pages;        /* [d] limit on nr_pages */
@@ -76,8 +80,19 @@ struct domain *dom_lookup(uint16_t id);
  */
 int dom_alloc_frames(struct domain *d, uint64_t nr, void (*fn)(void *ctx, uint64_t i, mfn_t mfn),
                      void *ctx);
+/* 2^order contiguous scrubbed frames for d under its max_pages (the first in *first); 0 or
+ * -HV_ENOMEM. */
+int dom_alloc_extent(struct domain *d, unsigned int order, mfn_t *first);
 /* Tear d down: every frame goes back to the allocator, the shared_info page too; d is freed. */
 void dom_destroy(struct domain *d);
+/* Take one frame (no references left: the caller checked) from d back to the allocator;
+ * its M2P entry becomes invalid. Caller holds [m]. */
+void dom_free_frame(struct domain *d, mfn_t mfn);
+/* Flush the TLB of every CPU in d's dirty set (this one directly, others by IPI). */
+void dom_flush_tlbs(struct domain *d);
+/* Lock the page-table state of one domain, or of two in the documented order (b may be a). */
+void dom_mm_lock2(struct domain *a, struct domain *b);
+void dom_mm_unlock2(struct domain *a, struct domain *b);
 /* True if d owns frame mfn. */
 bool dom_owns(const struct domain *d, mfn_t mfn);
 

@@ -16,6 +16,7 @@ static paddr_t idle_root;
 static paddr_t trampoline_pa;
 static struct page_info *frame_table;
 static uint64_t max_pfn;
+static uint64_t *m2p; /* machine-to-phys table (direct-map view, writable); M2P_INVALID: none */
 static struct spinlock heap_lock = SPINLOCK_INIT;
 static struct buddy buddy; /* [h] */
 static uint64_t ioremap_next = IOREMAP_VIRT_START; /* [h] */
@@ -131,6 +132,49 @@ static void build_idle_tables(const struct boot_info *bi)
     write_cr3(idle_root);
 }
 
+/* The M2P: one entry per frame, mapped read-only (and user, NX) at M2P_VIRT_START in the idle
+ * tables, whose slots 256-271 every guest L4 shares. 2 MiB aligned so large pages map it. */
+static void m2p_setup(void)
+{
+    uint64_t bytes = ALIGN_UP(max_pfn * sizeof(uint64_t), MiB(2));
+    paddr_t pa = bootmem_alloc(&bootmem, bytes, MiB(2), max_pfn << PAGE_SHIFT);
+
+    if (!pa || bytes > M2P_VIRT_END - M2P_VIRT_START)
+        panic("mm: no room for the machine-to-phys table (%lu bytes)", (unsigned long)bytes);
+    m2p = maddr_to_virt(pa);
+    memset(m2p, 0xff, bytes);
+    paging_map(idle_root, M2P_VIRT_START, pa, bytes, PTE_U | PTE_NX, true);
+}
+
+void mm_set_m2p(mfn_t mfn, uint64_t pfn)
+{
+    if (mfn < max_pfn)
+        __atomic_store_n(&m2p[mfn], pfn, __ATOMIC_RELAXED);
+}
+
+uint64_t mm_get_m2p(mfn_t mfn)
+{
+    return mfn < max_pfn ? m2p[mfn] : M2P_INVALID;
+}
+
+uint64_t mm_max_mfn(void)
+{
+    return max_pfn;
+}
+
+uint64_t *pt_map_table(mfn_t mfn)
+{
+    return maddr_to_virt(mfn << PAGE_SHIFT);
+}
+
+void pt_fill_hyp_l4_slots(uint64_t *l4)
+{
+    const uint64_t *idle = maddr_to_virt(idle_root);
+
+    for (unsigned int i = PT_L4_HYP_FIRST; i <= PT_L4_HYP_LAST; i++)
+        l4[i] = idle[i];
+}
+
 static void frame_table_setup(void)
 {
     uint64_t bytes;
@@ -183,6 +227,7 @@ void mm_init(const struct boot_info *bi, unsigned int nr_cpus)
     trampoline_setup();
     build_idle_tables(bi);
     frame_table_setup();
+    m2p_setup();
     for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
         if (!mm_map_cpu_stacks(cpu))
             panic("mm: cannot map the stacks of CPU %u", cpu);

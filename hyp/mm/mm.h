@@ -7,6 +7,7 @@
 #include "boot/bootinfo.h"
 #include "lib/lib.h"
 #include "mm/page_info.h"
+#include "mm/ptype.h"
 
 /* Page-table entry bits. */
 #define PTE_P (1ull << 0)
@@ -56,6 +57,14 @@ void mm_free_pages(void *va, unsigned int order);
 
 /* The frame table entry of a machine frame, or NULL beyond the last frame. */
 struct page_info *mm_frame(mfn_t mfn);
+
+/* The machine-to-phys table guests read at M2P_VIRT_START: pfn of each frame in its owner's
+ * pseudo-physical space, M2P_INVALID for frames that are not a domain's RAM. */
+#define M2P_INVALID (~0ull)
+void mm_set_m2p(mfn_t mfn, uint64_t pfn);
+uint64_t mm_get_m2p(mfn_t mfn);
+/* One past the highest frame number of RAM (the frame table's size). */
+uint64_t mm_max_mfn(void);
 
 struct mm_stats {
     uint64_t total;    /* frames of RAM (usable in the memory map) */

@@ -18,13 +18,13 @@ typedef uint64_t mfn_t; /* machine frame number: paddr >> PAGE_SHIFT */
 #define PG_LIST_NONE 0xffffffffu /* end of a page list (next/prev) */
 
 /*
- * count_info: general reference count in bits 0-47, flags above.
- * type_info: the frame's type in bits 60-63, pinned and validated flags, type count in bits 0-47.
- * A frame holds one type at a time and changes type only at type count 0 (enforced from the
- * memory issue on; the buddy allocator needs both words to be 0 for a free frame).
+ * count_info: general reference count in bits 0-45, flags above.
+ * type_info: the frame's type in bits 60-63, flags, type count in bits 0-45 (mm/ptype.h has the
+ * rules). A frame holds one type at a time and changes type only at type count 0; the buddy
+ * allocator needs both counts to be 0 for a free frame.
  */
-#define PGC_COUNT_MASK ((1ull << 48) - 1)
-#define PGT_COUNT_MASK ((1ull << 48) - 1)
+#define PGC_COUNT_MASK ((1ull << 46) - 1)
+#define PGT_COUNT_MASK ((1ull << 46) - 1)
 #define PGT_TYPE_SHIFT 60
 #define PGT_NONE (0ull << PGT_TYPE_SHIFT)
 #define PGT_L1 (1ull << PGT_TYPE_SHIFT)
@@ -42,7 +42,8 @@ struct page_info {
     uint32_t next;       /* next frame in the owner's list (buddy free list, domain list) */
     uint32_t prev;       /* previous frame in that list */
     uint32_t owner;      /* PG_OWNER_* or a domain id */
-    uint32_t order;      /* free: order of the block this frame heads; else 0 */
+    uint32_t order;      /* free: order of the block this frame heads; owned by a domain: next
+                          * on its deferred-devalidation list (mfn + 1, 0 = end) */
     uint64_t count_info; /* general reference count and PGC_* flags */
     uint64_t type_info;  /* PGT_* type, flags and type count */
 };

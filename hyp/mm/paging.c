@@ -33,8 +33,9 @@ static unsigned int pt_index(uint64_t va, unsigned int level)
 }
 
 /* The entry for va at `level` (1 = 4 KiB leaf), creating tables on the way. A large page met
- * on the way is split into the next level so the walk can go on. */
-static uint64_t *pt_entry(paddr_t root, uint64_t va, unsigned int level)
+ * on the way is split into the next level so the walk can go on. `user` (0 or PTE_U) is added
+ * to the entries on the way: a user-accessible leaf needs U at every level. */
+static uint64_t *pt_entry(paddr_t root, uint64_t va, unsigned int level, uint64_t user)
 {
     uint64_t *table = maddr_to_virt(root);
 
@@ -53,6 +54,7 @@ static uint64_t *pt_entry(paddr_t root, uint64_t va, unsigned int level)
                 st[i] = (old + i * step) & ~(l == 2 ? PTE_PS : 0);
             *e = sub | TABLE_FLAGS;
         }
+        *e |= user;
         table = maddr_to_virt(*e & PTE_ADDR_MASK);
     }
     return &table[pt_index(va, level)];
@@ -73,7 +75,7 @@ void paging_map(paddr_t root, uint64_t va, paddr_t pa, uint64_t len, uint64_t fl
     while (len) {
         unsigned int level = pick_level(va, pa, len, large);
         uint64_t size = 1ull << (12 + 9 * (level - 1));
-        uint64_t *e = pt_entry(root, va, level);
+        uint64_t *e = pt_entry(root, va, level, flags & PTE_U);
 
         *e = pa | flags | PTE_P | (level > 1 ? PTE_PS : 0);
         va += size;
@@ -84,7 +86,7 @@ void paging_map(paddr_t root, uint64_t va, paddr_t pa, uint64_t len, uint64_t fl
 
 void paging_unmap(paddr_t root, uint64_t va)
 {
-    uint64_t *e = pt_entry(root, va, 1);
+    uint64_t *e = pt_entry(root, va, 1, 0);
 
     *e = 0;
     invlpg((void *)va);

@@ -5,9 +5,6 @@
 #include "hv/start_info.h"
 #include "pv/pv_private.h"
 
-#define PT_ENTRIES 512
-#define L4_HYP_FIRST 256 /* L4 slots 256-271 are the hypervisor's in every guest */
-#define L4_HYP_LAST 271
 #define PTE_TABLE (PTE_P | PTE_W | PTE_U | PTE_A | PTE_D) /* 0x67, as Xen's builder */
 #define PTE_LEAF (PTE_P | PTE_W | PTE_U | PTE_A)          /* 0x27: user, since guests run in ring 3 */
 #define EXTRA_AFTER_STACK (512 * 1024 / PAGE_SIZE)
@@ -134,29 +131,16 @@ static bool is_pt_pfn(const struct build *b, uint64_t pfn)
     return pfn >= b->pt_pfn && pfn < b->pt_pfn + b->nr_pt;
 }
 
-/* Give the frame at pfn a page-table type with one reference (from its parent or, for the L4,
- * the pin). */
-static void set_pt_type(const struct build *b, uint64_t pfn, uint64_t type)
-{
-    struct page_info *pg = mm_frame(b->p2m[pfn]);
-
-    pg->type_info = type | PGT_VALIDATED | 1;
-}
-
 /* Map [virt_base, end) with 4 KiB pages; tables come from the page-table area in order L4,
- * L3s, L2s, L1s. Page-table frames are mapped read-only; the hypervisor's slots are copied from
- * the idle tables. */
+ * L3s, L2s, L1s. Page-table frames are mapped read-only; the hypervisor's L4 slots are filled
+ * when the L4 is validated. */
 static void build_page_tables(struct build *b)
 {
     uint64_t vstart = b->ki.virt_base, vend = vstart + b->end_pfn * PAGE_SIZE;
     uint64_t nr3 = tables_for(vstart, vend, 39), nr2 = tables_for(vstart, vend, 30);
     uint64_t l3_first = b->pt_pfn + 1, l2_first = l3_first + nr3, l1_first = l2_first + nr2;
     uint64_t *l4 = pfn_va(b, b->pt_pfn);
-    const uint64_t *idle = maddr_to_virt(mm_idle_root());
 
-    for (unsigned int i = L4_HYP_FIRST; i <= L4_HYP_LAST; i++)
-        l4[i] = idle[i];
-    set_pt_type(b, b->pt_pfn, PGT_L4 | PGT_PINNED);
     for (uint64_t pfn = 0; pfn < b->end_pfn; pfn++) {
         uint64_t va = vstart + pfn * PAGE_SIZE;
         uint64_t i3 = (va >> 39) - (vstart >> 39), i2 = (va >> 30) - (vstart >> 30);
@@ -166,15 +150,12 @@ static void build_page_tables(struct build *b)
 
         if (!l4[(va >> 39) & 511]) {
             l4[(va >> 39) & 511] = (b->p2m[l3_first + i3] << PAGE_SHIFT) | PTE_TABLE;
-            set_pt_type(b, l3_first + i3, PGT_L3);
         }
         if (!l3[(va >> 30) & 511]) {
             l3[(va >> 30) & 511] = (b->p2m[l2_first + i2] << PAGE_SHIFT) | PTE_TABLE;
-            set_pt_type(b, l2_first + i2, PGT_L2);
         }
         if (!l2[(va >> 21) & 511]) {
             l2[(va >> 21) & 511] = (b->p2m[l1_first + i1] << PAGE_SHIFT) | PTE_TABLE;
-            set_pt_type(b, l1_first + i1, PGT_L1);
         }
         l1[(va >> 12) & 511] =
             (b->p2m[pfn] << PAGE_SHIFT) | (is_pt_pfn(b, pfn) ? PTE_LEAF & ~PTE_W : PTE_LEAF);
@@ -254,6 +235,28 @@ static void init_vcpu(struct build *b)
     v->kernel_ss = FLAT_RING3_DS;
 }
 
+/* Type the tables as Xen's builder does (pin the L4: a full validation that also types every
+ * mapped frame), give the vCPU its root reference, and fill the M2P. */
+static int type_page_tables(struct build *b)
+{
+    struct pt_work w = {UINT32_MAX}; /* boot time: no one to preempt for */
+    mfn_t l4 = b->p2m[b->pt_pfn];
+    int rc;
+
+    spin_lock(&b->d->mm_lock);
+    rc = pt_pin(&b->d->pt, l4, PGT_L4, &w);
+    if (rc == 0)
+        rc = pt_get_page_and_type(&b->d->pt, l4, PGT_L4, &w);
+    spin_unlock(&b->d->mm_lock);
+    if (rc) {
+        printk(KERN_ERR "dom0: initial page tables refused (%d)\n", rc);
+        return rc;
+    }
+    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
+        mm_set_m2p(b->p2m[pfn], pfn);
+    return 0;
+}
+
 static void copy_initrd(struct build *b, const struct boot_module *initrd)
 {
     const char *src = maddr_to_virt(initrd->start);
@@ -306,7 +309,7 @@ static int build(struct build *b, const struct boot_module *kernel,
     init_shared_info(b->d);
     fill_start_info(b, kernel->string, initrd_len);
     init_vcpu(b);
-    return 0;
+    return type_page_tables(b);
 }
 
 struct domain *pv_build_dom0(const struct boot_module *kernel, const struct boot_module *initrd,

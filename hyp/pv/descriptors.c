@@ -49,10 +49,36 @@ static bool copy_checked(const uint64_t *frames, unsigned int entries, uint64_t 
     return true;
 }
 
+unsigned int pv_gdt_frames(const struct vcpu *v)
+{
+    return DIV_ROUND_UP(v->gdt_entries, DESC_PER_FRAME);
+}
+
+/* Descriptor-page type references on nr GDT frames (all or none): a GDT frame can never be
+ * mapped writable, so it changes only through update_descriptor. Caller holds the mm_lock. */
+static int get_gdt_frames(struct pv_mm *m, const uint64_t *frames, unsigned int nr)
+{
+    for (unsigned int i = 0; i < nr; i++) {
+        if (pt_get_page_and_type(&m->d->pt, frames[i], PGT_SEG_DESC, &m->w) != 0) {
+            while (i-- > 0)
+                pt_put_page_and_type(&m->d->pt, frames[i]);
+            return -HV_EINVAL;
+        }
+    }
+    return 0;
+}
+
+static void put_gdt_frames(struct pv_mm *m, const uint64_t *frames, unsigned int nr)
+{
+    for (unsigned int i = 0; i < nr; i++)
+        pt_put_page_and_type(&m->d->pt, frames[i]);
+}
+
 /*
  * set_gdt(frame_list, entries): the guest's GDT is entries descriptors in the listed frames
- * (ceil(entries / 512) MFNs, each the domain's own). Returns 0; -HV_EINVAL for more than 7168
- * entries, a frame that is not the domain's, or a refused descriptor; -HV_EFAULT for an
+ * (ceil(entries / 512) MFNs, each the domain's own and not mapped writable anywhere: they take
+ * the descriptor-page type). Returns 0; -HV_EINVAL for more than 7168 entries, a frame that is
+ * not the domain's or is in use as another type, or a refused descriptor; -HV_EFAULT for an
  * unreadable list; -HV_ENOMEM. On failure the old GDT stays.
  */
 long pv_hc_set_gdt(struct hc_call *c)
@@ -60,61 +86,85 @@ long pv_hc_set_gdt(struct hc_call *c)
     struct vcpu *v = c->v;
     uint64_t list = c->arg[0], frames[14];
     unsigned int entries = (unsigned int)c->arg[1], nr = DIV_ROUND_UP(entries, DESC_PER_FRAME);
+    struct pv_mm m;
     uint64_t *buf;
-    long rc = 0;
+    long rc;
 
     if (c->arg[1] > GDT_GUEST_ENTRIES)
         return -HV_EINVAL;
     if (copy_from_guest(frames, list, nr * sizeof(uint64_t)))
         return -HV_EFAULT;
-    for (unsigned int i = 0; i < nr; i++)
-        if (!dom_owns(v->domain, frames[i]))
-            return -HV_EINVAL;
     buf = xmalloc(GDT_GUEST_ENTRIES * sizeof(uint64_t));
     if (!buf)
         return -HV_ENOMEM;
-    if (!copy_checked(frames, entries, buf)) {
+    pv_mm_begin(&m, v, v->domain);
+    if ((rc = get_gdt_frames(&m, frames, nr)) != 0)
+        goto out;
+    if (!copy_checked(frames, entries, buf)) { /* read once typed: no one can write them now */
+        put_gdt_frames(&m, frames, nr);
         rc = -HV_EINVAL;
         goto out;
     }
+    put_gdt_frames(&m, v->gdt_frames, pv_gdt_frames(v));
     memcpy(v->gdt_frames, frames, nr * sizeof(uint64_t));
     v->gdt_entries = entries;
     load_gdt(v, buf);
 out:
+    pv_mm_end(&m);
     xfree(buf);
     return rc;
 }
 
-/* A frame update_descriptor may write: the domain's, and not a page table (a "descriptor" with
- * P clear passes the check as is, and would be any page-table entry the guest likes). */
-static bool is_descriptor_frame(const struct domain *d, mfn_t mfn)
+/* Is mfn one of d's frames in use as a descriptor page? */
+static bool is_descriptor_page(const struct domain *d, mfn_t mfn)
 {
-    uint64_t type;
+    const struct page_info *pg = mm_frame(mfn);
 
-    if (!dom_owns(d, mfn))
-        return false;
-    type = mm_frame(mfn)->type_info & PGT_TYPE_MASK;
-    return type == PGT_NONE || type == PGT_WRITABLE || type == PGT_SEG_DESC;
+    return pg && pg->owner == d->id && (pg->type_info & PGT_TYPE_MASK) == PGT_SEG_DESC &&
+           (pg->type_info & PGT_COUNT_MASK);
 }
 
 /*
  * update_descriptor(maddr, desc): write one checked descriptor at machine address maddr (8-byte
- * aligned, in a frame of the domain that is not a page table); if that slot is part of the
- * current GDT, the CPU's copy changes too. -HV_EINVAL otherwise.
+ * aligned, in a frame of the domain that is a descriptor page or is written as a plain page:
+ * never a page table); if that slot is part of the current GDT, the CPU's copy changes too.
+ * -HV_EINVAL otherwise.
  */
 long pv_hc_update_descriptor(struct hc_call *c)
 {
     struct vcpu *v = c->v;
     uint64_t maddr = c->arg[0], desc = c->arg[1], mfn = maddr >> PAGE_SHIFT;
+    struct pv_mm m;
+    int rc;
 
-    if ((maddr & 7) || !is_descriptor_frame(v->domain, mfn) || !pv_descriptor_check(&desc))
+    if ((maddr & 7) || !dom_owns(v->domain, mfn) || !pv_descriptor_check(&desc))
         return -HV_EINVAL;
-    *(uint64_t *)maddr_to_virt(maddr) = desc;
-    for (unsigned int i = 0; i < DIV_ROUND_UP(v->gdt_entries, DESC_PER_FRAME); i++) {
+    pv_mm_begin(&m, v, v->domain);
+    if (is_descriptor_page(v->domain, mfn)) {
+        __atomic_store_n((uint64_t *)maddr_to_virt(maddr), desc, __ATOMIC_RELAXED);
+        rc = 0;
+    } else {
+        rc = pv_plain_write(&m, mfn, maddr & (PAGE_SIZE - 1), desc);
+    }
+    pv_mm_end(&m);
+    if (rc)
+        return -HV_EINVAL;
+    for (unsigned int i = 0; i < pv_gdt_frames(v); i++) {
         unsigned int idx = i * DESC_PER_FRAME + (unsigned int)((maddr & (PAGE_SIZE - 1)) / 8);
 
         if (v->gdt_frames[i] == mfn && idx < v->gdt_entries)
             this_cpu()->gdt[idx] = desc;
     }
     return 0;
+}
+
+/*
+ * The guest's LDT (MMUEXT_SET_LDT). Hearth supports the empty LDT every PV Linux and Mini-OS
+ * sets; an LDT with entries is not implemented yet (-HV_ENOSYS).
+ */
+long pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents)
+{
+    (void)v;
+    (void)base;
+    return ents ? -HV_ENOSYS : 0;
 }

@@ -127,23 +127,27 @@ static bool emulate_mov_from_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t r
     return true;
 }
 
-/* mov %reg, %cr3 (0f 22 /r): a new root for the current mode, which must be one of the domain's
- * L4 tables (as MMUEXT_NEW_BASEPTR); anything else stays a #GP. */
-static bool emulate_mov_to_cr3(struct vcpu *v, struct cpu_regs *regs, uint8_t rex, uint8_t modrm)
+/* mov %reg, %cr3 (0f 22 /r): a new root for the current mode, as MMUEXT_NEW_BASEPTR (an L4
+ * of the domain, validated if need be); anything else stays a #GP. A validation that runs out
+ * of budget leaves rip at the instruction, which faults again and goes on. */
+static bool emulate_mov_to_cr3(struct vcpu *v, struct cpu_regs *regs, uint8_t rex, uint8_t modrm,
+                               unsigned int len)
 {
     unsigned int reg = (modrm & 7) | ((rex & 1) << 3);
-    uint64_t val = *gpr(regs, reg), mfn = (val & PTE_ADDR_MASK) >> PAGE_SHIFT;
-    const struct page_info *pg = mm_frame(mfn);
+    uint64_t mfn = (*gpr(regs, reg) & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    struct pv_mm m;
+    int rc;
 
-    if ((modrm >> 6) != 3 || ((modrm >> 3) & 7) != 3 || (rex & 4) || !pg ||
-        !dom_owns(v->domain, mfn) || (pg->type_info & PGT_TYPE_MASK) != PGT_L4)
+    if ((modrm >> 6) != 3 || ((modrm >> 3) & 7) != 3 || (rex & 4))
         return false;
-    if (v->in_kernel)
-        v->kernel_root = mfn << PAGE_SHIFT;
-    else
-        v->user_root = mfn << PAGE_SHIFT;
-    write_cr3(mfn << PAGE_SHIFT);
-    return true;
+    pv_mm_begin(&m, v, v->domain);
+    rc = pt_run_deferred(&v->domain->pt, &m.w);
+    if (rc == 0)
+        rc = pv_set_root(&m, mfn, !v->in_kernel);
+    pv_mm_end(&m);
+    if (rc == 0)
+        regs->rip += len;
+    return rc == 0 || rc == PT_ERESTART;
 }
 
 /* Ports the hypervisor keeps for itself even from dom0: PIC, PIT, speaker gate, CMOS,
@@ -226,10 +230,7 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
         return true;
     }
     if (insn[rex ? 1 : 0] == 0x0f && insn[rex ? 2 : 1] == 0x22) {
-        if (!emulate_mov_to_cr3(v, regs, rex, insn[rex ? 3 : 2]))
-            return false;
-        regs->rip += rex ? 4 : 3;
-        return true;
+        return emulate_mov_to_cr3(v, regs, rex, insn[rex ? 3 : 2], rex ? 4 : 3);
     }
     if (insn[0] == 0x0f && insn[1] == 0x09 && v->domain->privileged) {
         __asm__ volatile("wbinvd" ::: "memory"); /* dom0 may flush caches, as on Xen */

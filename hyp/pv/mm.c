@@ -1,159 +1,254 @@
-/* mm.c - PV page-table updates, first cut: update_va_mapping on the guest's own L1 tables, with
- * the entry checks that keep the hypervisor safe. Reference counting of mappings, pinning,
- * mmu_update and mmuext_op come with the memory issue (they return -HV_ENOSYS until then). */
+/* mm.c - PV page-table hypercalls: mmu_update, update_va_mapping(_otherdomain) and the base
+ * pointers, all through the frame type system (mm/ptype.h) under the domain's mm_lock. */
 #include "hv/mmu.h"
 #include "hv/xen.h"
 #include "pv/pv_private.h"
 
-#define UVMF_FLUSHTYPE_MASK HV_UVMF_FLUSHTYPE_MASK
-#define UVMF_TLB_FLUSH HV_UVMF_TLB_FLUSH
-#define UVMF_ALL HV_UVMF_ALL
 #define MMU_UPDATE_PREEMPTED (1u << 31) /* in count: a continuation; *done holds the progress */
-/* L1 bits a guest may set: P RW US PWT PCD A D PAT, the three available bits, NX, address. Not
- * G: a global entry would survive the CR3 reloads that flush a guest's TLB. */
-#define L1_ALLOWED ((0x0000000000000fffull & ~PTE_G) | PTE_ADDR_MASK | PTE_NX)
 
-static void flush_tlb_local(void)
+void pv_mm_begin(struct pv_mm *m, struct vcpu *v, struct domain *d)
+{
+    m->v = v;
+    m->d = d;
+    m->w.left = PT_WORK_BUDGET;
+    spin_lock(&d->mm_lock);
+}
+
+void pv_mm_end(struct pv_mm *m)
+{
+    spin_unlock(&m->d->mm_lock);
+}
+
+int pv_mm_foreign(struct vcpu *v, uint32_t domid, struct domain **out)
+{
+    if (domid == v->domain->id)
+        return -HV_ESRCH; /* as Xen: a domain cannot name itself as the foreign one */
+    return pv_mm_target(v, domid, out);
+}
+
+int pv_mm_target(struct vcpu *v, uint32_t domid, struct domain **out)
+{
+    struct domain *d;
+
+    if (domid == HV_DOMID_SELF || domid == v->domain->id) {
+        *out = v->domain;
+        return 0;
+    }
+    if (!v->domain->privileged)
+        return -HV_EPERM;
+    d = domid < HV_DOMID_FIRST_RESERVED ? dom_lookup((uint16_t)domid) : NULL;
+    if (!d)
+        return -HV_ESRCH;
+    *out = d;
+    return -HV_EOPNOTSUPP; /* foreign page tables come with the toolstack (domain building) */
+}
+
+void pv_flush_local(void)
 {
     write_cr3(read_cr3());
 }
 
-/* The L1 entry that maps va in the tables rooted at root, if every level above is present, not
- * a superpage, and the L1 frame is one of d's page tables. NULL otherwise. */
-static uint64_t *find_l1e(struct domain *d, paddr_t root, uint64_t va)
+/* The validated L1 that maps va in the tables rooted at root (walked through validated tables
+ * only), with the index of va's entry; 0 if some level is missing or not a page table. */
+mfn_t pv_find_l1(const struct domain *d, paddr_t root, uint64_t va, unsigned int *idx)
 {
-    uint64_t *table = maddr_to_virt(root);
+    mfn_t mfn = root >> PAGE_SHIFT;
 
-    for (unsigned int level = 4; level > 1; level--) {
-        uint64_t e = table[(va >> (12 + 9 * (level - 1))) & 511];
+    for (uint64_t type = PGT_L4; type > PGT_L1; type = pt_child_type(type)) {
+        unsigned int level = (unsigned int)(type >> PGT_TYPE_SHIFT);
+        uint64_t e = pt_map_table(mfn)[(va >> (12 + 9 * (level - 1))) & 511];
 
-        if (!(e & PTE_P) || (e & PTE_PS) || !dom_owns(d, (e & PTE_ADDR_MASK) >> PAGE_SHIFT))
-            return NULL;
-        table = maddr_to_virt(e & PTE_ADDR_MASK);
+        if (!pv_is_validated(d, mfn, type) || !(e & PTE_P))
+            return 0;
+        mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
     }
-    if ((mm_frame(virt_to_maddr(table) >> PAGE_SHIFT)->type_info & PGT_TYPE_MASK) != PGT_L1)
-        return NULL;
-    return &table[(va >> 12) & 511];
+    if (!pv_is_validated(d, mfn, PGT_L1))
+        return 0;
+    *idx = (unsigned int)(va >> 12) & 511;
+    return mfn;
 }
 
-/* A new L1 entry may map only the domain's own frames (or its shared_info page), never a page
- * table or descriptor frame writably, and no reserved bits. */
-static bool l1e_ok(struct domain *d, uint64_t pte)
-{
-    mfn_t mfn = (pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
-    const struct page_info *pg;
-
-    if (!(pte & PTE_P))
-        return true;
-    if (pte & ~L1_ALLOWED)
-        return false;
-    if ((mfn << PAGE_SHIFT) == virt_to_maddr(d->shared_info))
-        return true;
-    if (!dom_owns(d, mfn))
-        return false;
-    pg = mm_frame(mfn);
-    return !(pte & PTE_W) || (pg->type_info & PGT_TYPE_MASK) == PGT_NONE ||
-           (pg->type_info & PGT_TYPE_MASK) == PGT_WRITABLE;
-}
-
-/*
- * update_va_mapping(va, pte, flags): replace the L1 entry mapping va in the current address
- * space. Returns 0; -HV_EINVAL for a hypervisor or non-canonical va, a va whose tables are not
- * the guest's own L1 tables, a refused entry, or bad flags. The TLB entry for va is always
- * flushed, whatever the flags ask (one vCPU per domain for now: local is all).
- */
-long pv_hc_update_va_mapping(struct hc_call *c)
-{
-    struct vcpu *v = c->v;
-    uint64_t va = c->arg[0], pte = c->arg[1], flags = c->arg[2];
-    uint64_t *l1e;
-
-    if (!guest_range_ok(va, 1) || (flags & ~(uint64_t)(UVMF_FLUSHTYPE_MASK | UVMF_ALL)) ||
-        (flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK)
-        return -HV_EINVAL;
-    l1e = find_l1e(v->domain, v->in_kernel ? v->kernel_root : v->user_root, va);
-    if (!l1e || !l1e_ok(v->domain, pte))
-        return -HV_EINVAL;
-    *l1e = (pte & PTE_P) ? pte | PTE_U : pte; /* the guest kernel runs in ring 3 */
-    if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
-        flush_tlb_local();
-    else
-        invlpg((void *)va);
-    return 0;
-}
-
-/* NEW_USER_BASEPTR: the root used in guest-user mode; 0 removes it. The frame must be one of the
- * domain's L4 tables. */
-static long new_user_baseptr(struct vcpu *v, mfn_t mfn)
+bool pv_is_validated(const struct domain *d, mfn_t mfn, uint64_t type)
 {
     const struct page_info *pg = mm_frame(mfn);
 
-    if (mfn && (!dom_owns(v->domain, mfn) || (pg->type_info & PGT_TYPE_MASK) != PGT_L4))
-        return -HV_EINVAL;
-    v->user_root = mfn << PAGE_SHIFT;
+    return pg && pg->owner == d->id && (pg->type_info & PGT_TYPE_MASK) == type &&
+           (pg->type_info & PGT_VALIDATED) && (pg->type_info & PGT_COUNT_MASK);
+}
+
+int pv_plain_write(struct pv_mm *m, mfn_t mfn, unsigned int offset, uint64_t val)
+{
+    int rc = pt_get_page_and_type(&m->d->pt, mfn, PGT_WRITABLE, &m->w);
+
+    if (rc)
+        return rc;
+    __atomic_store_n(&pt_map_table(mfn)[offset / 8], val, __ATOMIC_RELAXED);
+    pt_put_page_and_type(&m->d->pt, mfn);
     return 0;
 }
 
-static long mmuext_one(struct vcpu *v, const struct hv_mmuext_op *op)
+/* One mmu_update request (already copied in). The command is in the low 3 bits of ptr, as
+ * Xen decodes it (entries are 8-byte aligned). */
+static int mmu_update_one(struct pv_mm *m, const struct hv_mmu_update *req)
 {
-    switch (op->cmd) {
-    case HV_MMUEXT_NEW_USER_BASEPTR:
-        return new_user_baseptr(v, op->arg1.mfn);
-    case HV_MMUEXT_TLB_FLUSH_LOCAL:
-    case HV_MMUEXT_TLB_FLUSH_MULTI:
-    case HV_MMUEXT_TLB_FLUSH_ALL:
-        flush_tlb_local(); /* one vCPU per domain for now: local is every vCPU */
-        return 0;
-    case HV_MMUEXT_INVLPG_LOCAL:
-    case HV_MMUEXT_INVLPG_MULTI:
-    case HV_MMUEXT_INVLPG_ALL:
-        if (!guest_range_ok(op->arg1.linear_addr, 1))
+    uint64_t cmd = req->ptr & 7, addr = req->ptr & ~7ull;
+    mfn_t mfn = addr >> PAGE_SHIFT;
+    const struct page_info *pg = mm_frame(mfn);
+    uint64_t type;
+
+    if (cmd > HV_MMU_PT_UPDATE_NO_TRANSLATE)
+        return -HV_ENOSYS;
+    if (!pg || pg->owner != m->d->id)
+        return -HV_EINVAL;
+    if (cmd == HV_MMU_MACHPHYS_UPDATE) {
+        if (pg->count_info & PGC_XEN_HEAP)
             return -HV_EINVAL;
-        invlpg((void *)op->arg1.linear_addr);
+        mm_set_m2p(mfn, req->val);
         return 0;
-    default:
-        return -HV_ENOSYS; /* pins, base pointers, LDT, page ops: the memory issue */
     }
+    /* NORMAL, PRESERVE_AD, and NO_TRANSLATE (the same as NORMAL for a PV guest). */
+    type = pg->type_info & PGT_TYPE_MASK;
+    if (type >= PGT_L1 && type <= PGT_L4 && pv_is_validated(m->d, mfn, type))
+        return pt_mod_entry(&m->d->pt, mfn, type, (addr & (PAGE_SIZE - 1)) / 8, req->val,
+                            cmd == HV_MMU_PT_UPDATE_PRESERVE_AD, &m->w);
+    return pv_plain_write(m, mfn, addr & (PAGE_SIZE - 1), req->val);
+}
+
+/* Store the progress of a batch in *done (if the guest gave one). */
+static int put_done(uint64_t pdone, uint32_t done)
+{
+    return pdone && copy_to_guest(pdone, &done, sizeof(done)) ? -HV_EFAULT : 0;
 }
 
 /*
- * mmuext_op(ops, count, *done, foreigndom): operations in order, stopping at the first error,
- * whose code is returned; *done (if not NULL) gets how many succeeded. Implemented so far: the
- * user base pointer and TLB flushes; other commands return -HV_ENOSYS. foreigndom must be
- * DOMID_SELF (-HV_ESRCH otherwise). Long batches continue (as Xen: count gets
- * MMU_UPDATE_PREEMPTED and *done carries the progress across the continuation).
+ * mmu_update(reqs, count, *done, foreigndom): requests in order, stopping at the first error,
+ * whose code is returned; *done (if not NULL) gets how many succeeded. foreigndom: DOMID_SELF
+ * (bits 15-0; bits 31-16 = page-table owner + 1, 0 for the same). Preempted every
+ * HC_PREEMPT_BATCH requests or when a validation runs out of budget: count gets
+ * MMU_UPDATE_PREEMPTED and *done carries the progress, as Xen does.
  */
-long pv_hc_mmuext_op(struct hc_call *c)
+long pv_hc_mmu_update(struct hc_call *c)
 {
-    uint64_t ops = c->arg[0], count = (uint32_t)c->arg[1], pdone = c->arg[2];
-    struct hv_mmuext_op op;
-    uint32_t done = 0, prior = 0, i = 0;
-    long rc = 0;
+    uint64_t reqs = c->arg[0], pdone = c->arg[2];
+    uint32_t count = (uint32_t)c->arg[1], prior = 0, i = 0;
+    struct hv_mmu_update req;
+    struct domain *d;
+    struct pv_mm m;
+    long rc;
 
-    if ((uint16_t)c->arg[3] != HV_DOMID_SELF)
-        return -HV_ESRCH;
+    /* Data owner in bits 15-0, page-table owner + 1 in bits 31-16 (0: the caller). */
+    if ((rc = pv_mm_foreign(c->v, (uint32_t)c->arg[3] & 0xffff, &d)) < 0 ||
+        ((uint32_t)c->arg[3] >> 16 &&
+         (rc = pv_mm_target(c->v, ((uint32_t)c->arg[3] >> 16) - 1, &d)) < 0))
+        return rc;
     if (count & MMU_UPDATE_PREEMPTED) {
         count &= ~MMU_UPDATE_PREEMPTED;
         if (pdone && copy_from_guest(&prior, pdone, sizeof(prior)))
             return -HV_EFAULT;
     }
-    for (; i < count; i++) {
-        if (hc_should_preempt(c, i)) {
-            done = prior + i;
-            if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-                return -HV_EFAULT;
-            return hc_continue(c, ops + i * sizeof(op), (count - i) | MMU_UPDATE_PREEMPTED,
-                               pdone, c->arg[3], 0);
+    pv_mm_begin(&m, c->v, d);
+    rc = pt_run_deferred(&d->pt, &m.w);
+    for (; rc == 0 && i < count; i++) {
+        if (hc_should_preempt(c, i) || m.w.left == 0) {
+            rc = PT_ERESTART;
+            break;
         }
-        if (copy_from_guest(&op, ops + i * sizeof(op), sizeof(op))) {
+        if (copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req))) {
             rc = -HV_EFAULT;
             break;
         }
-        if ((rc = mmuext_one(c->v, &op)) < 0)
+        if ((rc = mmu_update_one(&m, &req)) != 0)
             break;
     }
-    done = prior + i;
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+    pv_mm_end(&m);
+    if (put_done(pdone, prior + i))
         return -HV_EFAULT;
+    if (rc == PT_ERESTART)
+        return hc_continue(c, reqs + (uint64_t)i * sizeof(req), (count - i) | MMU_UPDATE_PREEMPTED,
+                           pdone, c->arg[3], 0);
     return rc;
+}
+
+/* The flush an update_va_mapping or mmuext op asks for: local, all vCPUs, or the vCPUs in a
+ * bitmap at a guest address (one vCPU per domain so far: bit 0 is this one). */
+int pv_flush_scope(struct vcpu *v, uint64_t scope, uint64_t va, bool all_tlb)
+{
+    uint64_t mask = 1;
+
+    if (scope == HV_UVMF_ALL) {
+        dom_flush_tlbs(v->domain);
+        return 0;
+    }
+    if (scope && copy_from_guest(&mask, scope, sizeof(mask)))
+        return -HV_EFAULT;
+    if (!(mask & (1ull << v->id)))
+        return 0;
+    if (all_tlb)
+        pv_flush_local();
+    else
+        invlpg((void *)va);
+    return 0;
+}
+
+/*
+ * update_va_mapping(va, pte, flags) and _otherdomain(va, pte, flags, domid): replace the L1
+ * entry that maps va in the current address space (the L1 must be a validated page table);
+ * then flush as flags ask (nothing on failure). -HV_EINVAL for a bad va (non-canonical or the
+ * hypervisor's), flags or entry; -HV_EFAULT for an unreadable vCPU bitmap.
+ */
+static long update_va_mapping(struct hc_call *c, uint64_t va, uint64_t pte, uint64_t flags,
+                              uint32_t domid)
+{
+    struct vcpu *v = c->v;
+    uint64_t flush = flags & HV_UVMF_FLUSHTYPE_MASK, scope = flags & ~HV_UVMF_FLUSHTYPE_MASK;
+    unsigned int idx = 0;
+    struct domain *d;
+    struct pv_mm m;
+    mfn_t l1;
+    long rc;
+
+    if (!guest_range_ok(va, 1) || flush == HV_UVMF_FLUSHTYPE_MASK)
+        return -HV_EINVAL;
+    if ((rc = pv_mm_foreign(v, domid, &d)) < 0)
+        return rc;
+    pv_mm_begin(&m, v, d);
+    rc = pt_run_deferred(&d->pt, &m.w);
+    if (rc == 0) {
+        l1 = pv_find_l1(d, v->in_kernel ? v->kernel_root : v->user_root, va, &idx);
+        rc = l1 ? pt_mod_entry(&d->pt, l1, PGT_L1, idx, pte, false, &m.w) : -HV_EINVAL;
+    }
+    pv_mm_end(&m);
+    if (rc == PT_ERESTART)
+        return hc_continue(c, c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4]);
+    if (rc == 0 && flush != HV_UVMF_NONE)
+        rc = pv_flush_scope(v, scope, va, flush == HV_UVMF_TLB_FLUSH);
+    return rc;
+}
+
+long pv_hc_update_va_mapping(struct hc_call *c)
+{
+    return update_va_mapping(c, c->arg[0], c->arg[1], c->arg[2], HV_DOMID_SELF);
+}
+
+long pv_hc_update_va_mapping_otherdomain(struct hc_call *c)
+{
+    return update_va_mapping(c, c->arg[0], c->arg[1], c->arg[2], (uint32_t)c->arg[3]);
+}
+
+int pv_set_root(struct pv_mm *m, mfn_t mfn, bool user)
+{
+    struct vcpu *v = m->v;
+    paddr_t *root = user ? &v->user_root : &v->kernel_root, old = *root;
+    int rc = 0;
+
+    if (mfn || !user)
+        rc = pt_get_page_and_type(&m->d->pt, mfn, PGT_L4, &m->w);
+    if (rc)
+        return rc;
+    *root = mfn << PAGE_SHIFT;
+    if (old)
+        pt_put_page_and_type(&m->d->pt, old >> PAGE_SHIFT);
+    if (user == !v->in_kernel && *root)
+        write_cr3(*root);
+    return 0;
 }

@@ -33,6 +33,7 @@ void pv_run(struct vcpu *v)
     struct cpu_regs *frame = guest_frame();
 
     this_cpu()->current_vcpu = v;
+    __atomic_fetch_or(&v->domain->dirty_cpus, 1ull << cpu_id(), __ATOMIC_SEQ_CST);
     write_cr3(v->in_kernel ? v->kernel_root : v->user_root);
     wrmsr(MSR_FS_BASE, v->fs_base);
     load_gs_base(v);
@@ -86,6 +87,8 @@ void pv_exception(struct cpu_regs *regs)
         v->fpu_ts = false;
         __asm__ volatile("clts");
     }
+    if (vector == 14 && (regs->error_code & 3) == 3 && pv_ptwr_fault(v, regs, read_cr2()))
+        return;
     if (vector == 14) {
         vcpu_info(v)->arch.cr2 = read_cr2();
         if (v->in_kernel)
@@ -136,6 +139,9 @@ static void destroy_and_account(struct vcpu *v)
     uint16_t id = d->id;
     struct mm_stats st;
 
+    unsigned long problems = pv_audit();
+
+    printk("d%u audit: %s (%lu problems)\n", id, problems ? "FAILED" : "clean", problems);
     this_cpu()->current_vcpu = NULL;
     write_cr3(mm_idle_root());
     dom_destroy(d);

@@ -46,6 +46,13 @@ long pv_hc_fpu_taskswitch(struct hc_call *c);
 long pv_hc_iret(struct hc_call *c);
 long pv_hc_set_segment_base(struct hc_call *c);
 long pv_hc_update_va_mapping(struct hc_call *c);
+long pv_hc_update_va_mapping_otherdomain(struct hc_call *c);
+long pv_hc_mmu_update(struct hc_call *c);
+long pv_hc_memory_op(struct hc_call *c);
+long pv_hc_hearth_op(struct hc_call *c);
+/* Check every frame's references and types against the page tables that hold them, and the
+ * frame accounting (mm/ptype.h rules); print each problem. Returns the number of problems. */
+unsigned long pv_audit(void);
 long pv_hc_mmuext_op(struct hc_call *c);
 long pv_hc_physdev_op(struct hc_call *c);
 long pv_hc_set_gdt(struct hc_call *c);

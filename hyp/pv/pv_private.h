@@ -36,6 +36,42 @@ bool pv_software_interrupt(struct vcpu *v, struct cpu_regs *regs);
 /* Descriptor checks (descriptors.c): false refuses *desc; code/data segments get DPL 3. */
 bool pv_descriptor_check(uint64_t *desc);
 
+/* One page-table hypercall in progress on domain d (the page tables' owner), holding d's
+ * mm_lock from pv_mm_begin() to pv_mm_end(), with the work budget of its validations. */
+struct pv_mm {
+    struct vcpu *v;
+    struct domain *d;
+    struct pt_work w;
+};
+void pv_mm_begin(struct pv_mm *m, struct vcpu *v, struct domain *d);
+void pv_mm_end(struct pv_mm *m);
+/* The domain a domid argument names: the caller's own for DOMID_SELF or its id; -HV_EPERM
+ * for another domain unless privileged, -HV_ESRCH if there is none. pv_mm_foreign() is the
+ * same for the foreigndom of mmu_update/mmuext_op, where the caller's own id is -HV_ESRCH. */
+int pv_mm_target(struct vcpu *v, uint32_t domid, struct domain **out);
+int pv_mm_foreign(struct vcpu *v, uint32_t domid, struct domain **out);
+/* Is mfn one of d's frames, a validated table of this type in use? */
+bool pv_is_validated(const struct domain *d, mfn_t mfn, uint64_t type);
+/* The validated L1 mapping va under root, and va's index in it; 0 if there is none. */
+mfn_t pv_find_l1(const struct domain *d, paddr_t root, uint64_t va, unsigned int *idx);
+/* Write 8 bytes at offset of a frame of m->d that is not a page table in use (it takes the
+ * writable type meanwhile). 0, -HV_EINVAL, PT_ERESTART. */
+int pv_plain_write(struct pv_mm *m, mfn_t mfn, unsigned int offset, uint64_t val);
+/* New kernel (or user) root table for m->v: an L4 type reference moves to it; user mfn 0 clears
+ * the user root. Loads CR3 if the vCPU is in that mode. 0, -HV_EINVAL or PT_ERESTART. */
+int pv_set_root(struct pv_mm *m, mfn_t mfn, bool user);
+/* TLB flushes: this CPU; the vCPUs a scope names (0 local, HV_UVMF_ALL, or the guest address
+ * of a vCPU bitmap): whole TLB or the one page va. -HV_EFAULT for an unreadable bitmap. */
+void pv_flush_local(void);
+int pv_flush_scope(struct vcpu *v, uint64_t scope, uint64_t va, bool all_tlb);
+/* Frames of v's GDT (set_gdt), each holding a descriptor-page type reference. */
+unsigned int pv_gdt_frames(const struct vcpu *v);
+/* The guest's LDT (MMUEXT_SET_LDT): base (page aligned, checked) and entries, 0 = none. */
+long pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
+/* Writable page tables assist: emulate a guest kernel's write to one of its L1 tables that
+ * faulted (error code W and P). True if done (rip advanced); false: bounce the #PF. */
+bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);
+
 /* Domain finished (SCHEDOP_shutdown): what happens to the machine or the domain. */
 void pv_domain_shutdown(struct vcpu *v, struct cpu_regs *regs) __noreturn;
 

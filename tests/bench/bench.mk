@@ -1,7 +1,7 @@
 # bench.mk - benchmark guests (tests/bench/<name>/main.c, built on the PV test-kernel library of
 # tests/guests/lib) and `make bench` / `make bench-on-xen`.
 
-BENCH_KERNELS_NAMES := null_hypercall
+BENCH_KERNELS_NAMES := null_hypercall mm_ops
 BENCH_KERNELS := $(addprefix $(B)/bench/,$(addsuffix .elf,$(BENCH_KERNELS_NAMES)))
 
 $(B)/bench/%.o: tests/bench/%.c
@@ -12,7 +12,8 @@ $(B)/bench/%.o: tests/bench/%.c
 define bench_rule
 $(B)/bench/$(1).elf: $(B)/bench/$(1)/main.o $(GUEST_LIB_OBJS) tests/guests/lib/link.ld
 	$$(call say,LD      $$@)
-	$(Q)gcc $(GUEST_LDFLAGS) -o $$@ $(B)/bench/$(1)/main.o $(GUEST_LIB_OBJS)
+	$(Q)gcc $(GUEST_LDFLAGS) -Wl,-T,tests/guests/lib/link.ld -o $$@ $(B)/bench/$(1)/main.o \
+		$(GUEST_LIB_OBJS)
 endef
 $(foreach t,$(BENCH_KERNELS_NAMES),$(eval $(call bench_rule,$(t))))
 

@@ -5,9 +5,13 @@
 GUEST_TESTS := hello xen_version traps cpuid hostile_console hypercall_args user_mode fpu failsafe \
         console_read crash continuation update_descriptor_pt iret_compat user_privileged \
         compat_syscall \
-        privileged
+        privileged mm_pin mm_update \
+        mm_ptwr mm_memory_op mm_m2p mm_ldt_pageops mm_user_as
+# Page-type rules (memory management), tests/guests/lib/mm.h.
+GUEST_TESTS += mm_refuse mm_linear mm_batch mm_rollback mm_unpin_inuse mm_stale
 GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/setup.c tests/guests/lib/printf.c \
-        tests/guests/lib/string.c tests/guests/lib/traps.c
+        tests/guests/lib/string.c tests/guests/lib/traps.c tests/guests/lib/mm.c \
+        tests/guests/lib/mm2.c
 
 # Freestanding, ring-3 PV kernel code: no red zone (Xen bounces exceptions onto the current
 # stack), no SSE, linked at 0xffffffff80000000 (-mcmodel=kernel: the top 2 GiB), not PIC.

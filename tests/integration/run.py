@@ -560,8 +560,9 @@ GUEST_RESULT = r'\(d0\) Test result: (SUCCESS|FAILURE|ERROR|SKIP)[^\r\n]*'
 
 
 def guest_test(ctx, name):
-    """Boot build/guests/<name>.elf as dom0; SUCCESS, then a clean power-off through Hearth
-    (which shows the hypervisor survived whatever the test threw at it)."""
+    """Boot build/guests/<name>.elf as dom0; SUCCESS, a clean frame audit, then a clean
+    power-off through Hearth (which shows the hypervisor survived whatever the test threw at
+    it)."""
     kernel = os.path.join(ctx.opts.build, 'guests', name + '.elf')
     if not os.path.exists(kernel):
         raise Fail('%s is missing (make builds it)' % kernel)
@@ -571,6 +572,7 @@ def guest_test(ctx, name):
     ctx.note(line)
     if m.group(1) != 'SUCCESS':
         raise Fail(line)
+    s.line(r'd0 audit: clean', 'a clean frame audit (types and references) before teardown')
     s.line(r'd0 destroyed: .*: all returned', 'every frame of dom0 back in the allocator')
     s.line(r'Powering off', 'the hypervisor powering off after the guest')
     s.finish(STATUS_OFF)

@@ -4,8 +4,10 @@
  * Every value was checked against Xen's public headers (xen-project/xen, xen/include/public/):
  * xen.h (hypercall numbers, CONSOLEIO_*, UVMF_*, start_info, vcpu_info), sched.h (SCHEDOP_*,
  * SHUTDOWN_*), version.h (XENVER_*), features.h (XENFEAT_*), elfnote.h (XEN_ELFNOTE_*),
- * errno.h (XEN_E*), arch-x86/xen.h (trap_info, FLAT_KERNEL_*), arch-x86/xen-x86_64.h
- * (arch_vcpu_info, iret_context), arch-x86/cpuid.h (Xen CPUID leaves). This is the one header
+ * errno.h (XEN_E*), memory.h (XENMEM_*, memory_op structs), arch-x86/xen.h (trap_info,
+ * FLAT_KERNEL_*), arch-x86/xen-x86_64.h (arch_vcpu_info, iret_context, MACH2PHYS_*),
+ * arch-x86/cpuid.h (Xen CPUID leaves). Also checked against libxen-dev 4.17's /usr/include/xen:
+ * mmu_update, mmuext_op and the MMU_* / MMUEXT_* / DOMID_* numbers. This is the one header
  * to switch to guest-abi/ later; the assembly files include it too, so keep the C parts inside
  * the !__ASSEMBLY__ block.
  */
@@ -14,9 +16,11 @@
 
 /* Hypercall numbers (xen.h). Call through the hypercall page at hypercall_page + nr * 32. */
 #define XEN_HC_set_trap_table     0
+#define XEN_HC_mmu_update         1
 #define XEN_HC_stack_switch       3
 #define XEN_HC_set_callbacks      4
 #define XEN_HC_fpu_taskswitch     5
+#define XEN_HC_memory_op          12
 #define XEN_HC_multicall          13
 #define XEN_HC_update_va_mapping  14
 #define XEN_HC_xen_version        17
@@ -28,6 +32,7 @@
 #define XEN_HC_sched_op           29
 #define XEN_HC_callback_op        30
 #define XEN_HC_physdev_op         33
+#define XEN_HC_arch_7             55  /* unused by x86 Xen (-ENOSYS); Hearth's debug op */
 #define XEN_HYPERCALL_STUB_SIZE   32
 
 /* ELF note types (elfnote.h); notes are named "Xen". */
@@ -80,9 +85,21 @@
 #define XENFEAT_hvm_callback_vector        8
 #define XENFEAT_dom0                      11
 
-/* update_va_mapping flags (xen.h). */
-#define UVMF_NONE   0
-#define UVMF_INVLPG 2
+/* update_va_mapping flags (xen.h): flush type in bits 0-1, scope in bit 2 (0 = local/multi,
+ * a vCPU bitmap pointer may be ORed in for multi). */
+#define UVMF_NONE           0
+#define UVMF_TLB_FLUSH      1
+#define UVMF_INVLPG         2
+#define UVMF_FLUSHTYPE_MASK 3
+#define UVMF_LOCAL          0
+#define UVMF_MULTI          0
+#define UVMF_ALL            4
+
+/* mmu_update commands (xen.h): ptr[1:0]; ptr[63:2] is the machine address of the entry. */
+#define MMU_NORMAL_PT_UPDATE       0
+#define MMU_MACHPHYS_UPDATE        1
+#define MMU_PT_UPDATE_PRESERVE_AD  2
+#define MMU_PT_UPDATE_NO_TRANSLATE 3
 
 /* Flat segments of a 64-bit PV guest (arch-x86/xen-x86_64.h): kernel and user share them. */
 #define FLAT_KERNEL_CS64 0xe033
@@ -113,12 +130,54 @@
 #define VMASST_CMD_disable 1
 #define VMASST_TYPE_writable_pagetables 2
 
-/* mmuext_op commands (xen.h) and the "self" domain id. */
-#define MMUEXT_NEW_BASEPTR      5
-#define MMUEXT_TLB_FLUSH_LOCAL  6
-#define MMUEXT_SET_LDT          13
-#define MMUEXT_NEW_USER_BASEPTR 15
-#define DOMID_SELF 0x7ff0
+/* mmuext_op commands (xen.h). 14 is unassigned. */
+#define MMUEXT_PIN_L1_TABLE       0
+#define MMUEXT_PIN_L2_TABLE       1
+#define MMUEXT_PIN_L3_TABLE       2
+#define MMUEXT_PIN_L4_TABLE       3
+#define MMUEXT_UNPIN_TABLE        4
+#define MMUEXT_NEW_BASEPTR        5
+#define MMUEXT_TLB_FLUSH_LOCAL    6
+#define MMUEXT_INVLPG_LOCAL       7
+#define MMUEXT_TLB_FLUSH_MULTI    8
+#define MMUEXT_INVLPG_MULTI       9
+#define MMUEXT_TLB_FLUSH_ALL      10
+#define MMUEXT_INVLPG_ALL         11
+#define MMUEXT_FLUSH_CACHE        12
+#define MMUEXT_SET_LDT            13
+#define MMUEXT_NEW_USER_BASEPTR   15
+#define MMUEXT_CLEAR_PAGE         16
+#define MMUEXT_COPY_PAGE          17
+#define MMUEXT_FLUSH_CACHE_GLOBAL 18
+#define MMUEXT_MARK_SUPER         19
+#define MMUEXT_UNMARK_SUPER       20
+
+/* Reserved domain ids (xen.h); ids >= DOMID_FIRST_RESERVED name no ordinary domain. */
+#define DOMID_FIRST_RESERVED 0x7ff0
+#define DOMID_SELF    0x7ff0
+#define DOMID_IO      0x7ff1
+#define DOMID_XEN     0x7ff2
+#define DOMID_COW     0x7ff3
+#define DOMID_INVALID 0x7ff4
+#define DOMID_IDLE    0x7fff
+
+/* memory_op commands (memory.h): cmd bits 0-5; bits 6+ carry a continuation's start extent. */
+#define XENMEM_increase_reservation 0
+#define XENMEM_decrease_reservation 1
+#define XENMEM_maximum_ram_page     2
+#define XENMEM_current_reservation  3
+#define XENMEM_maximum_reservation  4
+#define XENMEM_machphys_mfn_list    5
+#define XENMEM_populate_physmap     6
+#define XENMEM_memory_map           9
+#define XENMEM_machine_memory_map   10
+#define XENMEM_exchange             11
+#define XENMEM_machphys_mapping     12
+#define XENMEM_maximum_gpfn         14
+
+/* The read-only M2P table every 64-bit PV guest sees (arch-x86/xen-x86_64.h). */
+#define MACH2PHYS_VIRT_START  0xffff800000000000ull
+#define MACH2PHYS_VIRT_END    0xffff804000000000ull
 
 /* physdev_op commands (physdev.h). */
 #define PHYSDEVOP_set_iopl 6
@@ -137,7 +196,13 @@
 /* Guest-visible errno values (errno.h), returned negated. */
 #define XEN_EPERM   1
 #define XEN_ENOENT  2
+#define XEN_ESRCH   3
+#define XEN_EAGAIN 11
+#define XEN_ENOMEM 12
+#define XEN_EACCES 13
 #define XEN_EFAULT 14
+#define XEN_EBUSY  16
+#define XEN_EEXIST 17
 #define XEN_EINVAL 22
 #define XEN_ENOSYS 38
 #define XEN_ENODATA 61
@@ -261,6 +326,49 @@ struct mmuext_op {
     uint64_t arg2;              /* nr_ents, vcpumask or src_mfn */
 };
 _Static_assert(sizeof(struct mmuext_op) == 24, "mmuext_op size");
+
+/* One mmu_update request (xen.h): 16 bytes. */
+struct mmu_update {
+    uint64_t ptr;               /* machine address of the entry | MMU_* command */
+    uint64_t val;               /* new entry (machine frame number), or the PFN for M2P */
+};
+_Static_assert(sizeof(struct mmu_update) == 16, "mmu_update size");
+
+/* XENMEM_{increase,decrease}_reservation / populate_physmap argument (memory.h): 32 bytes. */
+struct xen_memory_reservation {
+    uint64_t extent_start;      /* guest VA of xen_pfn_t[nr_extents]: IN GPFNs / OUT MFNs */
+    uint64_t nr_extents;
+    uint32_t extent_order;      /* each extent is 2^order pages */
+    uint32_t mem_flags;         /* XENMEMF_* */
+    uint16_t domid;             /* DOMID_SELF for unprivileged callers */
+    uint16_t pad[3];
+};
+_Static_assert(offsetof(struct xen_memory_reservation, extent_order) == 16, "reservation");
+_Static_assert(offsetof(struct xen_memory_reservation, domid) == 24, "reservation.domid");
+_Static_assert(sizeof(struct xen_memory_reservation) == 32, "xen_memory_reservation size");
+
+/* XENMEM_exchange argument (memory.h): 72 bytes; nr_exchanged must be 0 on entry. */
+struct xen_memory_exchange {
+    struct xen_memory_reservation in;
+    struct xen_memory_reservation out;
+    uint64_t nr_exchanged;      /* OUT */
+};
+_Static_assert(sizeof(struct xen_memory_exchange) == 72, "xen_memory_exchange size");
+
+/* XENMEM_machphys_mapping result (memory.h): 24 bytes. */
+struct xen_machphys_mapping {
+    uint64_t v_start, v_end;    /* where the M2P is mapped */
+    uint64_t max_mfn;           /* highest MFN it can translate */
+};
+_Static_assert(sizeof(struct xen_machphys_mapping) == 24, "xen_machphys_mapping size");
+
+/* XENMEM_memory_map / machine_memory_map argument (memory.h): 16 bytes; e820 entries. */
+struct xen_memory_map {
+    uint32_t nr_entries;        /* IN capacity, OUT count */
+    uint32_t pad;
+    uint64_t buffer;            /* guest VA of 20-byte packed e820 entries */
+};
+_Static_assert(sizeof(struct xen_memory_map) == 16, "xen_memory_map size");
 
 /* PHYSDEVOP_set_iopl argument (physdev.h). */
 struct physdev_set_iopl {

@@ -123,6 +123,19 @@ static inline long hc_mmuext_op(struct mmuext_op *ops, unsigned int count, unsig
     return hypercall4(XEN_HC_mmuext_op, ops, count, done, foreigndom);
 }
 
+/* mmu_update(reqs, count, *done, foreigndom): done may be NULL. */
+static inline long hc_mmu_update(const struct mmu_update *reqs, unsigned int count,
+                                 unsigned int *done, unsigned int foreigndom)
+{
+    return hypercall4(XEN_HC_mmu_update, reqs, count, done, foreigndom);
+}
+
+/* memory_op(cmd, arg): arg is the command's structure (or a domid_t pointer). */
+static inline long hc_memory_op(unsigned int cmd, void *arg)
+{
+    return hypercall2(XEN_HC_memory_op, cmd, arg);
+}
+
 static inline long hc_callback_op(unsigned int cmd, const void *arg)
 {
     return hypercall2(XEN_HC_callback_op, cmd, arg);

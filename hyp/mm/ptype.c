@@ -1,0 +1,341 @@
+/* ptype.c - typed page frames and page-table validation (rules and states in ptype.h). */
+#include "mm/ptype.h"
+#include "hv/errno.h"
+
+#define E_P (1ull << 0)
+#define E_W (1ull << 1)
+#define E_U (1ull << 2)
+#define E_PWT (1ull << 3)
+#define E_PCD (1ull << 4)
+#define E_A (1ull << 5)
+#define E_D (1ull << 6)
+#define E_PS (1ull << 7)  /* L2/L3: superpage; L1: PAT */
+#define E_G (1ull << 8)
+#define E_GNTTAB (1ull << 62)
+#define E_ADDR 0x000ffffffffff000ull
+
+static uint64_t ti_type(uint64_t t)
+{
+    return t & PGT_TYPE_MASK;
+}
+
+static uint64_t ti_count(uint64_t t)
+{
+    return t & PGT_COUNT_MASK;
+}
+
+static unsigned int ti_idx(uint64_t t)
+{
+    return (unsigned int)((t & PGT_IDX_MASK) >> PGT_IDX_SHIFT);
+}
+
+static bool is_table_type(uint64_t type)
+{
+    return type >= PGT_L1 && type <= PGT_L4;
+}
+
+static bool is_hyp_slot(uint64_t type, unsigned int i)
+{
+    return type == PGT_L4 && i >= PT_L4_HYP_FIRST && i <= PT_L4_HYP_LAST;
+}
+
+static mfn_t entry_mfn(uint64_t e)
+{
+    return (e & E_ADDR) >> PAGE_SHIFT;
+}
+
+uint64_t pt_child_type(uint64_t type)
+{
+    return type - (1ull << PGT_TYPE_SHIFT);
+}
+
+int pt_check_entry(const struct pt_dom *pd, uint64_t type, uint64_t e)
+{
+    uint64_t disallowed;
+
+    if (!(e & E_P))
+        return 0;
+    if (type == PGT_L1)
+        disallowed = E_GNTTAB | (pd->io_caps ? 0 : E_PWT | E_PCD | E_PS);
+    else
+        disallowed = E_PWT | E_PCD | E_PS | E_G;
+    return (e & disallowed) ? -HV_EINVAL : 0;
+}
+
+/* What the hypervisor stores for a checked guest entry: guests run in ring 3, so every present
+ * entry is user-accessible; global L1 mappings would survive the CR3 reloads that flush a
+ * guest's TLB, so G is dropped (accepted, as Xen accepts it, but not kept). */
+static uint64_t adjust_entry(uint64_t e)
+{
+    return (e & E_P) ? (e | E_U) & ~E_G : e;
+}
+
+int pt_get_page(struct pt_dom *pd, mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+
+    if (!pg || pg->owner != pd->id || (pg->count_info & PGC_COUNT_MASK) == PGC_COUNT_MASK)
+        return -HV_EINVAL;
+    pg->count_info++;
+    return 0;
+}
+
+void pt_put_page(mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+
+    ASSERT(pg && (pg->count_info & PGC_COUNT_MASK) != 0);
+    pg->count_info--;
+}
+
+/* References an entry of a table of `type` holds: L1 entries a general reference on the frame
+ * (plus a writable-type one if writable), higher entries a general and a table-type reference
+ * on the next table down. */
+static int get_entry_refs(struct pt_dom *pd, uint64_t type, uint64_t e, struct pt_work *w)
+{
+    mfn_t mfn = entry_mfn(e);
+    int rc;
+
+    if (!(e & E_P))
+        return 0;
+    if ((rc = pt_check_entry(pd, type, e)) < 0)
+        return rc;
+    if (type != PGT_L1)
+        return pt_get_page_and_type(pd, mfn, pt_child_type(type), w);
+    /* As Xen: a frame that is not the domain's, or cannot be writable, is -HV_EBUSY. */
+    if (pt_get_page(pd, mfn) < 0)
+        return -HV_EBUSY;
+    if ((e & E_W) && pt_get_type(pd, mfn, PGT_WRITABLE, w) != 0) {
+        pt_put_page(mfn);
+        return -HV_EBUSY;
+    }
+    return 0;
+}
+
+static void put_entry_refs(struct pt_dom *pd, uint64_t type, uint64_t e)
+{
+    mfn_t mfn = entry_mfn(e);
+
+    if (!(e & E_P))
+        return;
+    if (type != PGT_L1) {
+        pt_put_page_and_type(pd, mfn);
+        return;
+    }
+    if (e & E_W)
+        pt_put_type(pd, mfn);
+    pt_put_page(mfn);
+}
+
+/* Release the references held by entries [0, n) of a table (rollback and devalidation). */
+static void release_entries(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int n)
+{
+    const uint64_t *table = pt_map_table(mfn);
+
+    for (unsigned int i = n; i-- > 0;)
+        if (!is_hyp_slot(type, i))
+            put_entry_refs(pd, type, table[i]);
+}
+
+/*
+ * Validate (or go on validating) the PARTIAL table mfn from its recorded index. On success the
+ * frame is VALIDATED with its type count (1) handed to the caller. On an error the entries done
+ * are released and the type count drops to 0. PT_ERESTART keeps the progress in the frame.
+ */
+static int validate(struct pt_dom *pd, mfn_t mfn, struct page_info *pg, struct pt_work *w)
+{
+    uint64_t type = ti_type(pg->type_info), *table = pt_map_table(mfn);
+    unsigned int i = ti_idx(pg->type_info);
+    int rc = 0;
+
+    if (type == PGT_L4 && i == 0)
+        pt_fill_hyp_l4_slots(table);
+    for (; i < PT_ENTRIES; i++) {
+        uint64_t e = table[i];
+
+        if (is_hyp_slot(type, i))
+            continue;
+        if (w->left == 0) {
+            rc = PT_ERESTART;
+            break;
+        }
+        w->left--;
+        if ((rc = get_entry_refs(pd, type, e, w)) != 0)
+            break;
+        table[i] = adjust_entry(e);
+    }
+    if (rc == PT_ERESTART) {
+        pg->type_info = (pg->type_info & ~PGT_IDX_MASK) | ((uint64_t)i << PGT_IDX_SHIFT);
+    } else if (rc) {
+        release_entries(pd, mfn, type, i);
+        pg->type_info &= ~(PGT_PARTIAL | PGT_IDX_MASK | PGT_COUNT_MASK);
+    } else {
+        pg->type_info = (pg->type_info & ~(PGT_PARTIAL | PGT_IDX_MASK)) | PGT_VALIDATED;
+    }
+    return rc;
+}
+
+void pt_settle(struct pt_dom *pd, mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+
+    if (!pg || !(pg->type_info & PGT_DEVAL))
+        return;
+    pg->type_info &= ~PGT_DEVAL; /* first: the releases below may reach this frame again */
+    release_entries(pd, mfn, ti_type(pg->type_info), PT_ENTRIES);
+}
+
+/* Give a frame at type count 0 the new type, flushing TLBs when it had another one in use
+ * before (stale writable translations, or cached page-table entries, may remain). */
+static void retype(struct pt_dom *pd, struct page_info *pg, uint64_t type)
+{
+    uint64_t old = ti_type(pg->type_info);
+
+    if (old != type && old != PGT_NONE) {
+        pt_flush_tlbs(pd);
+        pd->flushes++;
+    }
+    pg->type_info = (pg->type_info & PGT_ON_LIST) | type | 1 |
+                    (is_table_type(type) ? PGT_PARTIAL : 0);
+}
+
+int pt_get_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+{
+    struct page_info *pg = mm_frame(mfn);
+    uint64_t t;
+
+    if (!pg || pg->owner != pd->id || ((pg->count_info & PGC_XEN_HEAP) && type != PGT_WRITABLE))
+        return -HV_EINVAL;
+    pt_settle(pd, mfn);
+    t = pg->type_info;
+    if (ti_count(t) == 0) {
+        retype(pd, pg, type);
+        return is_table_type(type) ? validate(pd, mfn, pg, w) : 0;
+    }
+    if (ti_type(t) != type || ti_count(t) == PGT_COUNT_MASK)
+        return -HV_EINVAL;
+    if (t & PGT_PARTIAL)
+        return validate(pd, mfn, pg, w); /* resume; the partial reference becomes the caller's */
+    pg->type_info++;
+    return 0;
+}
+
+/* Queue a table whose last type reference went for deferred devalidation. */
+static void defer(struct pt_dom *pd, mfn_t mfn, struct page_info *pg)
+{
+    pg->type_info = (pg->type_info & ~PGT_VALIDATED) | PGT_DEVAL;
+    if (pg->type_info & PGT_ON_LIST)
+        return;
+    pg->type_info |= PGT_ON_LIST;
+    pg->order = pd->deferred;
+    pd->deferred = (uint32_t)(mfn + 1);
+}
+
+void pt_put_type(struct pt_dom *pd, mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+    uint64_t t = pg->type_info;
+
+    ASSERT(ti_count(t) != 0 && !(t & PGT_PARTIAL));
+    pg->type_info = t - 1;
+    if (ti_count(t) == 1 && (t & PGT_VALIDATED))
+        defer(pd, mfn, pg);
+}
+
+int pt_get_page_and_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+{
+    int rc = pt_get_page(pd, mfn);
+
+    if (rc == 0 && (rc = pt_get_type(pd, mfn, type, w)) != 0)
+        pt_put_page(mfn);
+    return rc;
+}
+
+void pt_put_page_and_type(struct pt_dom *pd, mfn_t mfn)
+{
+    pt_put_type(pd, mfn);
+    pt_put_page(mfn);
+}
+
+int pt_run_deferred(struct pt_dom *pd, struct pt_work *w)
+{
+    while (pd->deferred) {
+        mfn_t mfn = pd->deferred - 1;
+        struct page_info *pg = mm_frame(mfn);
+
+        if (w->left < PT_ENTRIES)
+            return PT_ERESTART;
+        pd->deferred = pg->order;
+        pg->order = 0;
+        pg->type_info &= ~PGT_ON_LIST;
+        if (pg->type_info & PGT_DEVAL) {
+            w->left -= PT_ENTRIES;
+            pt_settle(pd, mfn);
+        }
+    }
+    return 0;
+}
+
+/* Is e's replacement by n a change of flags only, holding the same references? */
+static bool same_refs(uint64_t type, uint64_t e, uint64_t n)
+{
+    if (!((e & n) & E_P) || entry_mfn(e) != entry_mfn(n))
+        return false;
+    return type != PGT_L1 || !((e ^ n) & E_W);
+}
+
+int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+                 bool preserve_ad, struct pt_work *w)
+{
+    volatile uint64_t *slot;
+    uint64_t old;
+    int rc;
+
+    if (idx >= PT_ENTRIES || is_hyp_slot(type, idx))
+        return -HV_EINVAL;
+    slot = &pt_map_table(mfn)[idx];
+    old = *slot;
+    if (same_refs(type, old, e)) {
+        if ((rc = pt_check_entry(pd, type, e)) < 0)
+            return rc;
+    } else if ((rc = get_entry_refs(pd, type, e, w)) != 0) {
+        return rc;
+    }
+    e = adjust_entry(e);
+    if (preserve_ad) {
+        /* The CPU may set A or D between the read and the write: keep what it set. */
+        while (!__atomic_compare_exchange_n(slot, &old, e | (old & (E_A | E_D)), false,
+                                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            ;
+    } else {
+        old = __atomic_exchange_n(slot, e, __ATOMIC_SEQ_CST);
+    }
+    if (!same_refs(type, old, e))
+        put_entry_refs(pd, type, old);
+    return 0;
+}
+
+int pt_pin(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+{
+    int rc = pt_get_page_and_type(pd, mfn, type, w);
+
+    if (rc)
+        return rc;
+    if (mm_frame(mfn)->type_info & PGT_PINNED) {
+        pt_put_page_and_type(pd, mfn);
+        return -HV_EINVAL;
+    }
+    mm_frame(mfn)->type_info |= PGT_PINNED;
+    return 0;
+}
+
+int pt_unpin(struct pt_dom *pd, mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+
+    if (!pg || pg->owner != pd->id || !(pg->type_info & PGT_PINNED))
+        return -HV_EINVAL;
+    pg->type_info &= ~PGT_PINNED;
+    pt_put_page_and_type(pd, mfn);
+    return 0;
+}
