@@ -8,8 +8,16 @@
         .globl raw_copy_guest
 raw_copy_guest:
         mov     %rdx, %rcx
+        shr     $3, %rcx
+7:      rep movsq                       /* qwords first: one iteration per 8 bytes */
+        mov     %rdx, %rcx
+        and     $7, %rcx
 1:      rep movsb
 2:      mov     %rcx, %rax
+        ret
+8:      lea     (,%rcx,8), %rax         /* faulted in the qwords: those left, and the tail */
+        and     $7, %rdx
+        add     %rdx, %rax
         ret
 
 /* size_t raw_clear_guest(void *dst, size_t n): bytes NOT zeroed. */
@@ -33,6 +41,7 @@ load_gs_selector:
         .section .ex_table, "a"
         .balign 8
         .quad 1b, 2b
+        .quad 7b, 8b
         .quad 3b, 4b
         .quad 5b, 6b
 

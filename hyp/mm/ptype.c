@@ -284,8 +284,13 @@ static bool same_refs(uint64_t type, uint64_t e, uint64_t n)
     return type != PGT_L1 || !((e ^ n) & E_W);
 }
 
-int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
-                 bool preserve_ad, struct pt_work *w)
+enum mod_mode { MOD_STORE, MOD_PRESERVE_AD, MOD_CMPXCHG };
+
+/* The common part of pt_mod_entry and pt_cmpxchg_entry: take the new entry's references, store
+ * it as mode says, release the old one's. MOD_CMPXCHG stores only if the slot still holds
+ * expect (refs were decided against it) and otherwise undoes everything: PT_ECHANGED. */
+static int mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+                     enum mod_mode mode, uint64_t expect, struct pt_work *w)
 {
     volatile uint64_t *slot;
     uint64_t old;
@@ -294,7 +299,7 @@ int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, 
     if (idx >= PT_ENTRIES || is_hyp_slot(type, idx))
         return -HV_EINVAL;
     slot = &pt_map_table(mfn)[idx];
-    old = *slot;
+    old = mode == MOD_CMPXCHG ? expect : *slot;
     if (same_refs(type, old, e)) {
         if ((rc = pt_check_entry(pd, type, e)) < 0)
             return rc;
@@ -302,7 +307,14 @@ int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, 
         return rc;
     }
     e = adjust_entry(e);
-    if (preserve_ad) {
+    if (mode == MOD_CMPXCHG) {
+        if (!__atomic_compare_exchange_n(slot, &old, e, false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST)) {
+            if (!same_refs(type, expect, e))
+                put_entry_refs(pd, type, e);
+            return PT_ECHANGED;
+        }
+    } else if (mode == MOD_PRESERVE_AD) {
         /* The CPU may set A or D between the read and the write: keep what it set. */
         while (!__atomic_compare_exchange_n(slot, &old, e | (old & (E_A | E_D)), false,
                                             __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
@@ -313,6 +325,18 @@ int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, 
     if (!same_refs(type, old, e))
         put_entry_refs(pd, type, old);
     return 0;
+}
+
+int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+                 bool preserve_ad, struct pt_work *w)
+{
+    return mod_entry(pd, mfn, type, idx, e, preserve_ad ? MOD_PRESERVE_AD : MOD_STORE, 0, w);
+}
+
+int pt_cmpxchg_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx,
+                     uint64_t expect, uint64_t e, struct pt_work *w)
+{
+    return mod_entry(pd, mfn, type, idx, e, MOD_CMPXCHG, expect, w);
 }
 
 int pt_pin(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)

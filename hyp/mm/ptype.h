@@ -108,6 +108,13 @@ void pt_put_page_and_type(struct pt_dom *pd, mfn_t mfn);
 int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
                  bool preserve_ad, struct pt_work *w);
 
+/* As pt_mod_entry (without preserve_ad), but only if the entry still holds expect: else
+ * nothing changes and PT_ECHANGED is returned (the CPU set A or D meanwhile: read again). For
+ * emulated locked read-modify-writes of entries. */
+#define PT_ECHANGED 0x10001
+int pt_cmpxchg_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx,
+                     uint64_t expect, uint64_t e, struct pt_work *w);
+
 /* Pin: a type reference (validating) marked PINNED; -HV_EINVAL if already pinned or refused.
  * Unpin: drop it; -HV_EINVAL if not pinned. */
 int pt_pin(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w);

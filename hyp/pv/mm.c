@@ -123,15 +123,35 @@ static int put_done(uint64_t pdone, uint32_t done)
 /*
  * mmu_update(reqs, count, *done, foreigndom): requests in order, stopping at the first error,
  * whose code is returned; *done (if not NULL) gets how many succeeded. foreigndom: DOMID_SELF
- * (bits 15-0; bits 31-16 = page-table owner + 1, 0 for the same). Preempted every
- * HC_PREEMPT_BATCH requests or when a validation runs out of budget: count gets
- * MMU_UPDATE_PREEMPTED and *done carries the progress, as Xen does.
+ * (bits 15-0; bits 31-16 = page-table owner + 1, 0 for the same). Requests are copied in once,
+ * MMU_CHUNK at a time (so a request that rewrites the memory of the next few in its chunk does
+ * not change them: they were read already). Preempted every HC_PREEMPT_BATCH requests or when
+ * a validation runs out of budget: count gets MMU_UPDATE_PREEMPTED and *done carries the
+ * progress, as Xen does.
  */
+#define MMU_CHUNK 16
+
+/* Copy request i (and the rest of its chunk, unless *single) into req[i % MMU_CHUNK]. A chunk
+ * with an unreadable request is read one request at a time from then on (*single), so that
+ * the requests before the bad one are done and counted. 0 or -HV_EFAULT. */
+static int fetch_requests(struct hv_mmu_update *req, uint64_t reqs, uint32_t i, uint32_t count,
+                          bool *single)
+{
+    uint64_t va = reqs + (uint64_t)i * sizeof(*req);
+    unsigned int k = i % MMU_CHUNK;
+
+    if (!*single && !copy_from_guest(req, va, MIN(count - i, MMU_CHUNK) * sizeof(*req)))
+        return 0;
+    *single = true;
+    return copy_from_guest(&req[k], va, sizeof(*req));
+}
+
 long pv_hc_mmu_update(struct hc_call *c)
 {
     uint64_t reqs = c->arg[0], pdone = c->arg[2];
     uint32_t count = (uint32_t)c->arg[1], prior = 0, i = 0;
-    struct hv_mmu_update req;
+    struct hv_mmu_update req[MMU_CHUNK];
+    bool single = false;
     struct domain *d;
     struct pv_mm m;
     long rc;
@@ -149,23 +169,25 @@ long pv_hc_mmu_update(struct hc_call *c)
     pv_mm_begin(&m, c->v, d);
     rc = pt_run_deferred(&d->pt, &m.w);
     for (; rc == 0 && i < count; i++) {
+        unsigned int k = i % MMU_CHUNK;
+
         if (hc_should_preempt(c, i) || m.w.left == 0) {
             rc = PT_ERESTART;
             break;
         }
-        if (copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req))) {
+        if ((k == 0 || single) && fetch_requests(req, reqs, i, count, &single) < 0) {
             rc = -HV_EFAULT;
             break;
         }
-        if ((rc = mmu_update_one(&m, &req)) != 0)
+        if ((rc = mmu_update_one(&m, &req[k])) != 0)
             break;
     }
     pv_mm_end(&m);
     if (put_done(pdone, prior + i))
         return -HV_EFAULT;
     if (rc == PT_ERESTART)
-        return hc_continue(c, reqs + (uint64_t)i * sizeof(req), (count - i) | MMU_UPDATE_PREEMPTED,
-                           pdone, c->arg[3], 0);
+        return hc_continue(c, reqs + (uint64_t)i * sizeof(req[0]),
+                           (count - i) | MMU_UPDATE_PREEMPTED, pdone, c->arg[3], 0);
     return rc;
 }
 

@@ -31,23 +31,27 @@ static mfn_t target_table(struct vcpu *v, uint64_t va)
     return table;
 }
 
-/* Emulate in on the entry at cr2 of table; 0 or a ptype error. */
+/* Emulate in on the entry at cr2 of table, atomically: computed on the entry read, stored only
+ * if the entry still holds it (the CPU may set A/D meanwhile: then again). 0 or a ptype error. */
 static int emulate(struct pv_mm *m, struct cpu_regs *regs, const struct ptwr_insn *in,
                    mfn_t table, uint64_t cr2)
 {
     unsigned int slot = (unsigned int)(cr2 & (PAGE_SIZE - 1)) / 8, shift = (cr2 & 7) * 8;
     uint64_t mask = in->size == 8 ? ~0ull : ((1ull << (in->size * 8)) - 1) << shift;
-    uint64_t old = pt_map_table(table)[slot], new;
     struct ptwr_result res;
     int rc;
 
-    if (ptwr_execute(in, old >> shift, regs, &res) < 0)
-        return -HV_EINVAL;
-    new = (old & ~mask) | ((res.newval << shift) & mask);
-    if (new != old && (rc = pt_mod_entry(&m->d->pt, table, PGT_L1, slot, new, false, &m->w)) != 0)
-        return rc;
-    ptwr_commit(in, &res, regs);
-    return 0;
+    do {
+        uint64_t old = __atomic_load_n(&pt_map_table(table)[slot], __ATOMIC_RELAXED), new;
+
+        if (ptwr_execute(in, old >> shift, regs, &res) < 0)
+            return -HV_EINVAL;
+        new = (old & ~mask) | ((res.newval << shift) & mask);
+        rc = new == old ? 0 : pt_cmpxchg_entry(&m->d->pt, table, PGT_L1, slot, old, new, &m->w);
+    } while (rc == PT_ECHANGED);
+    if (rc == 0)
+        ptwr_commit(in, &res, regs);
+    return rc;
 }
 
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
