@@ -148,6 +148,8 @@ static int validate(struct pt_dom *pd, mfn_t mfn, struct page_info *pg, struct p
     unsigned int i = ti_idx(pg->type_info);
     int rc = 0;
 
+    unsigned int first = i;
+
     if (type == PGT_L4 && i == 0)
         pt_fill_hyp_l4_slots(table);
     for (; i < PT_ENTRIES; i++) {
@@ -155,11 +157,13 @@ static int validate(struct pt_dom *pd, mfn_t mfn, struct page_info *pg, struct p
 
         if (is_hyp_slot(type, i))
             continue;
-        if (w->left == 0) {
+        /* Out of budget: stop, but only after one entry, so that every call makes progress
+         * in the deepest partial table of a chain. */
+        if (w->left == 0 && i != first) {
             rc = PT_ERESTART;
             break;
         }
-        w->left--;
+        w->left -= w->left != 0;
         if ((rc = get_entry_refs(pd, type, e, w)) != 0)
             break;
         table[i] = adjust_entry(e);
@@ -259,18 +263,21 @@ void pt_put_page_and_type(struct pt_dom *pd, mfn_t mfn)
 
 int pt_run_deferred(struct pt_dom *pd, struct pt_work *w)
 {
+    bool progress = false;
+
     while (pd->deferred) {
         mfn_t mfn = pd->deferred - 1;
         struct page_info *pg = mm_frame(mfn);
 
-        if (w->left < PT_ENTRIES)
+        if (w->left < PT_ENTRIES && progress)
             return PT_ERESTART;
         pd->deferred = pg->order;
         pg->order = 0;
         pg->type_info &= ~PGT_ON_LIST;
         if (pg->type_info & PGT_DEVAL) {
-            w->left -= PT_ENTRIES;
+            w->left -= MIN(w->left, PT_ENTRIES);
             pt_settle(pd, mfn);
+            progress = true; /* at least one table per call, whatever the budget */
         }
     }
     return 0;
@@ -286,20 +293,36 @@ static bool same_refs(uint64_t type, uint64_t e, uint64_t n)
 
 enum mod_mode { MOD_STORE, MOD_PRESERVE_AD, MOD_CMPXCHG };
 
+static int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+                       enum mod_mode mode, uint64_t expect, struct pt_work *w);
+
 /* The common part of pt_mod_entry and pt_cmpxchg_entry: take the new entry's references, store
  * it as mode says, release the old one's. MOD_CMPXCHG stores only if the slot still holds
  * expect (refs were decided against it) and otherwise undoes everything: PT_ECHANGED. */
 static int mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
                      enum mod_mode mode, uint64_t expect, struct pt_work *w)
 {
-    volatile uint64_t *slot;
-    uint64_t old;
     int rc;
 
     if (idx >= PT_ENTRIES || is_hyp_slot(type, idx))
         return -HV_EINVAL;
-    slot = &pt_map_table(mfn)[idx];
-    old = mode == MOD_CMPXCHG ? expect : *slot;
+    /* Hold the table meanwhile: taking the new entry's references may finish deferred
+     * devalidations that drop the table's last other reference (found by the fuzzer). */
+    if ((rc = pt_get_page_and_type(pd, mfn, type, w)) != 0)
+        return rc == PT_ERESTART ? -HV_EINVAL : rc;
+    rc = store_entry(pd, mfn, type, idx, e, mode, expect, w);
+    pt_put_page_and_type(pd, mfn);
+    return rc;
+}
+
+/* mod_entry's work, with the table held. */
+static int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+                       enum mod_mode mode, uint64_t expect, struct pt_work *w)
+{
+    volatile uint64_t *slot = &pt_map_table(mfn)[idx];
+    uint64_t old = mode == MOD_CMPXCHG ? expect : *slot;
+    int rc;
+
     if (same_refs(type, old, e)) {
         if ((rc = pt_check_entry(pd, type, e)) < 0)
             return rc;
