@@ -148,6 +148,7 @@ debug: deps
 test: deps
 	$(MAKE) all
 	$(MAKE) test-unit
+	$(MAKE) fuzz-test
 	$(MAKE) test-integration
 
 test-unit: check-abi $(UNIT_BINS)
