@@ -183,8 +183,8 @@ void pt_settle(struct pt_dom *pd, mfn_t mfn)
 {
     struct page_info *pg = mm_frame(mfn);
 
-    if (!pg || !(pg->type_info & PGT_DEVAL))
-        return;
+    if (!pg || pg->owner != pd->id || !(pg->type_info & PGT_DEVAL))
+        return; /* only pd's own frames: their children go on pd's list, under pd's lock */
     pg->type_info &= ~PGT_DEVAL; /* first: the releases below may reach this frame again */
     release_entries(pd, mfn, ti_type(pg->type_info), PT_ENTRIES);
 }

@@ -3,6 +3,7 @@
  * tests/unit/mm/fake_mem.c recounts every reference after each one. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fake_mem.h"
 #include "hv/errno.h"
@@ -28,6 +29,9 @@
  *   6 deferred budget             pt_run_deferred
  *   7 settle   frame
  *   8 ad       frame idx          the CPU sets Accessed and Dirty in a present entry
+ *   9 free     frame              memory_op decrease_reservation and a new allocation of the
+ *                                frame: deferred work run, the frame settled, and if nothing
+ *                                refers to it, reset and scrubbed as a fresh frame
  * Values: frame byte, flag byte, extra byte: 3 times in 4 a well-formed entry (P unless flag
  * bit 7, W/U/A/D from the flag byte, AVL and NX from the extra byte), else the raw flag byte plus
  * rare bits (G, bit 62, NX, bit 52, AVL, a high address bit). At the end everything is released (partial validations finished, pins and held
@@ -119,6 +123,7 @@ static bool is_table(uint64_t type)
     return type >= PGT_L1 && type <= PGT_L4;
 }
 
+#define NKINDS 10 /* operation kinds */
 #define SKIPPED 1 /* an operation whose preconditions did not hold: not made */
 
 static bool ok_rc(int rc)
@@ -204,6 +209,25 @@ static int op_get(struct pt_dom *pd, struct input *in)
     return rc;
 }
 
+static int op_free(struct pt_dom *pd, struct input *in)
+{
+    mfn_t m = pick_frame(next(in));
+    struct page_info *pg = mm_frame(m);
+
+    if (!pg || pg->owner != pd->id || (pg->count_info & PGC_XEN_HEAP))
+        return SKIPPED;
+    CHECK(pt_run_deferred(pd, &(struct pt_work){BIG}) == 0, "op %u: drain", in->op);
+    pt_settle(pd, m);
+    if ((pg->count_info & PGC_COUNT_MASK) || (pg->type_info & PGT_COUNT_MASK))
+        return -HV_EINVAL;
+    CHECK(!(pg->type_info & PGT_ON_LIST), "op %u: freed frame %#lx still on the deferred list",
+          in->op, (unsigned long)m);
+    pg->type_info = 0;
+    pg->order = 0;
+    memset(fm_table(m), 0, PAGE_SIZE);
+    return 0;
+}
+
 static void op_ad(struct input *in)
 {
     mfn_t m = pick_frame(next(in));
@@ -217,14 +241,14 @@ static void op_ad(struct input *in)
 #ifdef FUZZ_PTYPE_STATS
 /* Outcomes per operation (0 ok, 1 refused, 2 restart) and the deepest state seen, printed at
  * exit: a way to see what the inputs reach. */
-static unsigned long stats[9][3], deval_seen, partial_seen, validated_max[5];
+static unsigned long stats[NKINDS][3], deval_seen, partial_seen, validated_max[5];
 
 static void print_stats(void)
 {
-    static const char *names[9] = {"write", "pin", "unpin", "mod", "get", "put", "deferred",
-                                   "settle", "ad"};
+    static const char *names[NKINDS] = {"write", "pin",    "unpin", "mod", "get",
+                                        "put",   "deferred", "settle", "ad",  "free"};
 
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < NKINDS; i++)
         fprintf(stderr, "%-8s ok %lu refused %lu restart %lu\n", names[i], stats[i][0],
                 stats[i][1], stats[i][2]);
     fprintf(stderr, "deval seen %lu partial seen %lu; most validated at once L1 %lu L2 %lu L3 %lu"
@@ -267,7 +291,7 @@ static void trace(const struct input *in, uint8_t op, int rc)
     const uint8_t *p = last && last < in->p ? last : in->p;
 
     fprintf(stderr, "op %u d%d kind %d rc %d operands", in->op, op & 0x80 ? 2 : 1,
-            (op & 0x7f) % 9, rc);
+            (op & 0x7f) % NKINDS, rc);
     for (; p < in->p; p++)
         fprintf(stderr, " %02x", *p);
     fprintf(stderr, "\n");
@@ -300,7 +324,7 @@ static void run_op(struct input *in)
     struct pt_work w;
     int rc = 0;
 
-    switch ((op & 0x7f) % 9) {
+    switch ((op & 0x7f) % NKINDS) {
     case 0:
         rc = op_write(pd, in);
         break;
@@ -341,13 +365,16 @@ static void run_op(struct input *in)
             rc = SKIPPED;
         break;
     }
-    default:
+    case 8:
         op_ad(in);
+        break;
+    default:
+        rc = op_free(pd, in);
         break;
     }
     CHECK(ok_rc(rc), "op %u (%#x): returned %d", in->op, op, rc);
     if (rc != SKIPPED)
-        count_stats((op & 0x7f) % 9, rc);
+        count_stats((op & 0x7f) % NKINDS, rc);
 #ifdef FUZZ_PTYPE_TRACE
     trace(in, op, rc);
 #endif

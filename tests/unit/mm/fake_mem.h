@@ -21,7 +21,7 @@
 #define FM_DOM_FIRST 9
 #define FM_MIN_FRAMES 16
 #define FM_MAX_FRAMES 4096
-#define FM_MAX_HELD 256
+#define FM_MAX_HELD 1024
 
 /* Entry bits, as the hardware defines them (written again here, not taken from ptype.c). */
 #define FM_P (1ull << 0)
