@@ -29,8 +29,7 @@ fuzz-elf: $(B)/fuzz/fuzz_elf
 # tests/unit/mm/fake_mem.c, its reference checker run after every operation.
 #   make fuzz-ptype             FUZZ_PTYPE_SECONDS (300); part of `make fuzz`
 #   make fuzz-short             every harness for a bounded time: ptype 60 s, ELF 10 s
-# FUZZ_PTYPE_FLAGS=-DFUZZ_PTYPE_DRAIN_BEFORE_MOD steers clear of the known pt_mod_entry bug
-# (tests/unit/mm/test_ptype.c, test_bug_mod_entry_*) to look for others.
+# FUZZ_PTYPE_FLAGS=-DFUZZ_PTYPE_TRACE (or _STATS) builds the debugging variants (fuzz_ptype.c).
 FUZZ_DEPS ?= clang libclang-rt-14-dev
 FUZZ_PTYPE_SECONDS ?= 300
 FUZZ_PTYPE_FLAGS ?=
@@ -77,5 +76,5 @@ fuzz-test:
 	$(MAKE) -f $(firstword $(MAKEFILE_LIST)) $(B)/fuzz/fuzz_ptype
 	@rm -rf $(B)/fuzz/corpus-test && mkdir -p $(B)/fuzz/corpus-test
 	cd $(B)/fuzz && ./fuzz_ptype -seed=1 -runs=$(FUZZ_TEST_RUNS) -max_len=4096 -timeout=10 \
-	        -print_final_stats=1 corpus-test 2>&1 | grep -E '^(Done|stat::number_of_executed|==|SUMMARY)'; \
+	        -print_final_stats=1 corpus-test 2>&1 | grep -E '^(Done|stat::number_of_executed|==|SUMMARY|fuzz_ptype:)'; \
 	        test $${PIPESTATUS[0]} -eq 0

@@ -32,14 +32,16 @@
  *   9 free     frame              memory_op decrease_reservation and a new allocation of the
  *                                frame: deferred work run, the frame settled, and if nothing
  *                                refers to it, reset and scrubbed as a fresh frame
+ * After each operation: the reference checker, and the flush rule (check_flushes).
  * Values: frame byte, flag byte, extra byte: 3 times in 4 a well-formed entry (P unless flag
  * bit 7, W/U/A/D from the flag byte, AVL and NX from the extra byte), else the raw flag byte plus
- * rare bits (G, bit 62, NX, bit 52, AVL, a high address bit). At the end everything is released (partial validations finished, pins and held
- * references dropped, deferred work run) and every count must be back to 0: nothing leaked.
+ * rare bits (G, bit 62, NX, bit 52, AVL, a high address bit). At the end everything is released
+ * (partial validations finished, pins and held references dropped, deferred work run) and every
+ * count must be back to 0: nothing leaked.
  *
- * -DFUZZ_PTYPE_DRAIN_BEFORE_MOD: run all deferred work before each pt_mod_entry, which keeps the
- * fuzzer away from the reported bug of a table devalidated during its own pt_mod_entry (test_ptype
- * test_bug_mod_entry_*) so that it can look for others.
+ * Debugging builds (FUZZ_PTYPE_FLAGS=... in fuzz.mk): -DFUZZ_PTYPE_TRACE prints every operation
+ * and the frames in use; -DFUZZ_PTYPE_STATS prints, at exit, what the inputs reached (run it on
+ * the corpus: ./fuzz_ptype -runs=0 corpus-ptype).
  */
 #define NFRAMES 40
 #define BIG 0xffffffffu
@@ -47,7 +49,7 @@
 #define CHECK(cond, ...)                                                                           \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_ptype: %s:%d: ", __FILE__, __LINE__);                          \
+            fprintf(stderr, "fuzz_ptype: %s:%d: ", __FILE__, __LINE__);                            \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fprintf(stderr, "\n");                                                                 \
             abort();                                                                               \
@@ -115,7 +117,7 @@ static uint32_t pick_budget(uint8_t b)
     return BIG;
 }
 
-static const uint64_t types[8] = {PGT_NONE, PGT_L1, PGT_L2, PGT_L3,
+static const uint64_t types[8] = {PGT_NONE, PGT_L1,       PGT_L2,       PGT_L3,
                                   PGT_L4,   PGT_SEG_DESC, PGT_WRITABLE, PGT_L1};
 
 static bool is_table(uint64_t type)
@@ -168,9 +170,6 @@ static int op_mod(struct pt_dom *pd, struct input *in)
 
     if (!pg || pg->owner != pd->id)
         return SKIPPED;
-#ifdef FUZZ_PTYPE_DRAIN_BEFORE_MOD
-    CHECK(pt_run_deferred(pd, &(struct pt_work){BIG}) == 0, "op %u: drain", in->op);
-#endif
     t = pg->type_info;
     type = t & PGT_TYPE_MASK;
     if (!is_table(type) || !(t & PGT_VALIDATED) || !(t & PGT_COUNT_MASK))
@@ -233,8 +232,7 @@ static void op_ad(struct input *in)
     mfn_t m = pick_frame(next(in));
     unsigned int idx = pick_idx(next(in)) % PT_ENTRIES;
 
-    if (m < NFRAMES && fm_live_entries(fm.pages[m].type_info) > idx &&
-        (fm_table(m)[idx] & FM_P))
+    if (m < NFRAMES && fm_live_entries(fm.pages[m].type_info) > idx && (fm_table(m)[idx] & FM_P))
         fm_table(m)[idx] |= FM_A | FM_D;
 }
 
@@ -245,15 +243,17 @@ static unsigned long stats[NKINDS][3], deval_seen, partial_seen, validated_max[5
 
 static void print_stats(void)
 {
-    static const char *names[NKINDS] = {"write", "pin",    "unpin", "mod", "get",
+    static const char *names[NKINDS] = {"write", "pin",      "unpin",  "mod", "get",
                                         "put",   "deferred", "settle", "ad",  "free"};
 
     for (int i = 0; i < NKINDS; i++)
-        fprintf(stderr, "%-8s ok %lu refused %lu restart %lu\n", names[i], stats[i][0],
-                stats[i][1], stats[i][2]);
-    fprintf(stderr, "deval seen %lu partial seen %lu; most validated at once L1 %lu L2 %lu L3 %lu"
-            " L4 %lu\n", deval_seen, partial_seen, validated_max[1], validated_max[2],
-            validated_max[3], validated_max[4]);
+        fprintf(stderr, "%-8s ok %lu refused %lu restart %lu\n", names[i], stats[i][0], stats[i][1],
+                stats[i][2]);
+    fprintf(stderr,
+            "deval seen %lu partial seen %lu; most validated at once L1 %lu L2 %lu L3 %lu"
+            " L4 %lu\n",
+            deval_seen, partial_seen, validated_max[1], validated_max[2], validated_max[3],
+            validated_max[4]);
 }
 
 static void count_stats(unsigned int kind, int rc)
@@ -301,14 +301,15 @@ static void trace(const struct input *in, uint8_t op, int rc)
 
         if (!pg->count_info && !pg->type_info)
             continue;
-        fprintf(stderr, "    %#4lx gen %lu type %lu count %lu%s%s%s%s%s idx %lu:", (unsigned long)m,
-                (unsigned long)(pg->count_info & PGC_COUNT_MASK),
-                (unsigned long)(pg->type_info >> PGT_TYPE_SHIFT),
-                (unsigned long)(pg->type_info & PGT_COUNT_MASK),
-                pg->type_info & PGT_PINNED ? " PIN" : "", pg->type_info & PGT_VALIDATED ? " VAL" : "",
-                pg->type_info & PGT_PARTIAL ? " PART" : "", pg->type_info & PGT_DEVAL ? " DEVAL" : "",
-                pg->type_info & PGT_ON_LIST ? " LIST" : "",
-                (unsigned long)((pg->type_info & PGT_IDX_MASK) >> PGT_IDX_SHIFT));
+        fprintf(
+            stderr, "    %#4lx gen %lu type %lu count %lu%s%s%s%s%s idx %lu:", (unsigned long)m,
+            (unsigned long)(pg->count_info & PGC_COUNT_MASK),
+            (unsigned long)(pg->type_info >> PGT_TYPE_SHIFT),
+            (unsigned long)(pg->type_info & PGT_COUNT_MASK),
+            pg->type_info & PGT_PINNED ? " PIN" : "", pg->type_info & PGT_VALIDATED ? " VAL" : "",
+            pg->type_info & PGT_PARTIAL ? " PART" : "", pg->type_info & PGT_DEVAL ? " DEVAL" : "",
+            pg->type_info & PGT_ON_LIST ? " LIST" : "",
+            (unsigned long)((pg->type_info & PGT_IDX_MASK) >> PGT_IDX_SHIFT));
         for (unsigned int i = 0; i < PT_ENTRIES; i++)
             if (fm.mem[m][i] && !(i >= PT_L4_HYP_FIRST && i <= PT_L4_HYP_LAST))
                 fprintf(stderr, " [%u]=%#lx", i, (unsigned long)fm.mem[m][i]);
@@ -317,12 +318,32 @@ static void trace(const struct input *in, uint8_t op, int rc)
 }
 #endif
 
+/* The flush rule (ptype.h, xen-pv-abi.md 5.8): a frame that had a type (writable, a page table,
+ * descriptors) changes to another only after a TLB flush was asked for. */
+static void check_flushes(const uint64_t *types_before, uint64_t flushes_before, unsigned int op)
+{
+    if (fm.flush_calls != flushes_before)
+        return;
+    for (mfn_t m = 0; m < NFRAMES; m++) {
+        uint64_t now = fm.pages[m].type_info & PGT_TYPE_MASK;
+
+        CHECK(types_before[m] == PGT_NONE || now == types_before[m],
+              "op %u: frame %#lx went from type %lu to %lu without a TLB flush", op,
+              (unsigned long)m, (unsigned long)(types_before[m] >> PGT_TYPE_SHIFT),
+              (unsigned long)(now >> PGT_TYPE_SHIFT));
+    }
+}
+
 static void run_op(struct input *in)
 {
     uint8_t op = next(in);
     struct pt_dom *pd = op & 0x80 ? fm_other() : fm_dom();
+    uint64_t types_before[NFRAMES], flushes_before = fm.flush_calls;
     struct pt_work w;
     int rc = 0;
+
+    for (mfn_t m = 0; m < NFRAMES; m++)
+        types_before[m] = fm.pages[m].type_info & PGT_TYPE_MASK;
 
     switch ((op & 0x7f) % NKINDS) {
     case 0:
@@ -373,6 +394,8 @@ static void run_op(struct input *in)
         break;
     }
     CHECK(ok_rc(rc), "op %u (%#x): returned %d", in->op, op, rc);
+    if ((op & 0x7f) % NKINDS != 9) /* free resets the type itself (memory_op flushes) */
+        check_flushes(types_before, flushes_before, in->op);
     if (rc != SKIPPED)
         count_stats((op & 0x7f) % NKINDS, rc);
 #ifdef FUZZ_PTYPE_TRACE

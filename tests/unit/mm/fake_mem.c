@@ -57,9 +57,7 @@ void fm_init(uint64_t n, bool io_caps)
     memset(fm.mem, 0, n * PAGE_SIZE);
     for (mfn_t m = 0; m < n; m++) {
         fm.pages[m].next = fm.pages[m].prev = PG_LIST_NONE;
-        fm.pages[m].owner = m < FM_OTHER_FIRST ? PG_OWNER_HYP
-                            : m < FM_XEN_HEAP  ? FM_OTHER
-                                               : FM_DOM;
+        fm.pages[m].owner = m < FM_OTHER_FIRST ? PG_OWNER_HYP : m < FM_XEN_HEAP ? FM_OTHER : FM_DOM;
     }
     fm.pages[FM_XEN_HEAP].count_info = PGC_XEN_HEAP;
     fm.dom[0].id = FM_DOM;

@@ -1,5 +1,5 @@
-/* fake_mem.h - a fake machine for host tests of mm/ptype.c: frames in host memory, a frame table,
- * the hooks ptype.c calls, and an independent recount of every reference (the reference checker). */
+/* fake_mem.h - a fake machine for host tests of mm/ptype.c: frames in host memory, a frame
+ * table, the hooks ptype.c calls, and an independent recount of every reference (the checker). */
 #ifndef TESTS_UNIT_MM_FAKE_MEM_H
 #define TESTS_UNIT_MM_FAKE_MEM_H
 
@@ -49,13 +49,13 @@ struct fake_mem {
     uint64_t nframes;
     struct page_info *pages;
     uint64_t (*mem)[PT_ENTRIES];
-    struct pt_dom dom[2];  /* [0] = domain FM_DOM, [1] = domain FM_OTHER */
-    uint64_t next_free;    /* fm_alloc()'s next frame */
-    uint64_t flush_calls;  /* pt_flush_tlbs() calls */
-    uint64_t map_calls;    /* pt_map_table() calls */
+    struct pt_dom dom[2]; /* [0] = domain FM_DOM, [1] = domain FM_OTHER */
+    uint64_t next_free;   /* fm_alloc()'s next frame */
+    uint64_t flush_calls; /* pt_flush_tlbs() calls */
+    uint64_t map_calls;   /* pt_map_table() calls */
     struct fm_held held[FM_MAX_HELD];
     unsigned int nheld;
-    char why[512];         /* the first problem fm_check() found */
+    char why[512]; /* the first problem fm_check() found */
 };
 
 extern struct fake_mem fm;

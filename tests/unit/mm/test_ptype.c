@@ -208,8 +208,9 @@ START_TEST(test_check_entry_bits)
         uint64_t e = fm_pte(FM_DOM_FIRST, FM_P) | (1ull << bit);
         int rc = pt_check_entry(&pd, type, e);
 
-        ck_assert_msg(rc == (bit_refused(type, io, bit) ? -HV_EINVAL : 0), "L%lu io=%d bit %u: got %d",
-                      (unsigned long)(type >> PGT_TYPE_SHIFT), io, bit, rc);
+        ck_assert_msg(rc == (bit_refused(type, io, bit) ? -HV_EINVAL : 0),
+                      "L%lu io=%d bit %u: got %d", (unsigned long)(type >> PGT_TYPE_SHIFT), io, bit,
+                      rc);
     }
 }
 END_TEST
@@ -237,7 +238,8 @@ END_TEST
 START_TEST(test_check_entry_combined)
 {
     struct pt_dom pd = {.id = FM_DOM};
-    uint64_t ok_l1 = FM_P | FM_W | FM_U | FM_A | FM_D | FM_G | FM_NX | (7ull << 9) | (0x3full << 52);
+    uint64_t ok_l1 =
+        FM_P | FM_W | FM_U | FM_A | FM_D | FM_G | FM_NX | (7ull << 9) | (0x3full << 52);
 
     ck_assert_int_eq(pt_check_entry(&pd, PGT_L1, ok_l1), 0);
     ck_assert_int_eq(pt_check_entry(&pd, PGT_L1, ok_l1 | FM_PS), -HV_EINVAL);
@@ -255,7 +257,7 @@ static const struct {
     mfn_t mfn;
     bool ok;
 } get_page_cases[] = {
-    {FM_HYP_FIRST, false},      {FM_HYP_FIRST + 3, false}, {FM_OTHER_FIRST, false},
+    {FM_HYP_FIRST, false},       {FM_HYP_FIRST + 3, false}, {FM_OTHER_FIRST, false},
     {FM_OTHER_FIRST + 3, false}, {FM_XEN_HEAP, true},       {FM_DOM_FIRST, true},
     {NFRAMES - 1, true},         {NFRAMES, false},          {1ull << 40, false},
     {~0ull >> 12, false},
@@ -297,8 +299,17 @@ END_TEST
 
 /* ---- L1 validation: what one entry (slot 5, after four good ones) may map ---- */
 
-enum l1_target { T_DATA, T_OTHER_DOM, T_HYP, T_OUTSIDE, T_XEN_HEAP, T_PINNED_L1, T_SELF, T_SEG_DESC,
-                 T_WRITABLE_HELD };
+enum l1_target {
+    T_DATA,
+    T_OTHER_DOM,
+    T_HYP,
+    T_OUTSIDE,
+    T_XEN_HEAP,
+    T_PINNED_L1,
+    T_SELF,
+    T_SEG_DESC,
+    T_WRITABLE_HELD
+};
 
 static const struct {
     const char *name;
@@ -364,7 +375,8 @@ static mfn_t l1_target(enum l1_target t, mfn_t self)
 START_TEST(test_l1_entry)
 {
     mfn_t data[4], t = mk_l1(4, true, data), target = l1_target(l1_cases[_i].target, t);
-    uint64_t gen0 = target < NFRAMES ? fm_gen(target) : 0, typ0 = target < NFRAMES ? fm_typ(target) : 0;
+    uint64_t gen0 = target < NFRAMES ? fm_gen(target) : 0,
+             typ0 = target < NFRAMES ? fm_typ(target) : 0;
     struct counts before;
     int rc;
 
@@ -525,11 +537,8 @@ static const struct {
     uint64_t bad_entry_flags;
     bool bad_target_foreign;
 } rollback_cases[] = {
-    {10, 7, RO | FM_PCD, false},
-    {10, 0, RW, true},
-    {0, 511, RO | FM_GNTTAB, false},
-    {10, 511, RW, true},
-    {511, 3, RO | FM_PS, false},
+    {10, 7, RO | FM_PCD, false}, {10, 0, RW, true},           {0, 511, RO | FM_GNTTAB, false},
+    {10, 511, RW, true},         {511, 3, RO | FM_PS, false},
 };
 
 START_TEST(test_rollback)
@@ -545,7 +554,7 @@ START_TEST(test_rollback)
     }
     if (slot + 1 < PT_ENTRIES)
         set(x, slot + 1, fm_pte(l1s[11], RW)); /* never reached */
-    ck_assert_int_eq(pin(l1s[3], PGT_L1), 0); /* what existed before stays */
+    ck_assert_int_eq(pin(l1s[3], PGT_L1), 0);  /* what existed before stays */
     ck_assert_int_eq(get_root(l1s[1], PGT_L1), 0);
     set(bad, 0, fm_pte(bd, RW));
     set(bad, rollback_cases[_i].bad_l1_slot,
@@ -846,6 +855,22 @@ START_TEST(test_unpin_deferred)
 }
 END_TEST
 
+/* Until the deferred work runs, what a devalidated table mapped keeps its type: a frame an
+ * unpinned L1 mapped writable cannot become a page table yet (Xen devalidates within the unpin,
+ * so a batch "unpin A; pin A's data frame" succeeds there: hyp/pv must drain in between). */
+START_TEST(test_deferred_blocks_retype)
+{
+    mfn_t d[1], a = mk_l1(1, true, d);
+
+    ck_assert_int_eq(pin(a, PGT_L1), 0);
+    ck_assert_int_eq(unpin(a), 0);
+    ck_assert(refused(pin(d[0], PGT_L1)));
+    ck_assert_uint_eq(fm_type(d[0]), PGT_WRITABLE);
+    ck_assert_int_eq(run_deferred(BIG), 0);
+    ck_assert_int_eq(pin(d[0], PGT_L1), 0);
+}
+END_TEST
+
 START_TEST(test_settle)
 {
     mfn_t d[4], a = mk_l1(4, true, d), x = mk_parent(1, &a);
@@ -965,7 +990,7 @@ START_TEST(test_mod_l1)
         COUNTS_SAME(&before);
     } else {
         ck_assert_msg(rc == 0, "%s: %d", mod_cases[_i].name, rc);
-        ck_assert_uint_eq(get(t, 9), new & FM_P ? (new | FM_U) & ~FM_G : new);
+        ck_assert_uint_eq(get(t, 9), new &FM_P ? (new | FM_U) & ~FM_G : new);
     }
     ck_assert_msg(fm_gen(d) == mod_cases[_i].d_gen && fm_typ(d) == mod_cases[_i].d_typ &&
                       fm_gen(e) == mod_cases[_i].e_gen && fm_typ(e) == mod_cases[_i].e_typ,
@@ -1093,8 +1118,8 @@ START_TEST(test_cmpxchg)
     COUNTS_SAME(&before);
 
     cur = get(t, 3);
-    ck_assert(refused(pt_cmpxchg_entry(D, t, PGT_L1, 3, cur, fm_pte(FM_HYP_FIRST, RW),
-                                       &(struct pt_work){BIG})));
+    ck_assert(refused(
+        pt_cmpxchg_entry(D, t, PGT_L1, 3, cur, fm_pte(FM_HYP_FIRST, RW), &(struct pt_work){BIG})));
     REFS_OK("cmpxchg refused");
     ck_assert_uint_eq(get(t, 3), cur);
     COUNTS_SAME(&before);
@@ -1103,8 +1128,8 @@ START_TEST(test_cmpxchg)
     ck_assert_uint_eq(fm_gen(d) + fm_typ(d), 0);
 
     ck_assert_int_eq(pin(r, PGT_L4), 0);
-    ck_assert_int_eq(pt_cmpxchg_entry(D, r, PGT_L4, PT_L4_HYP_FIRST, fm_hyp_l4e(PT_L4_HYP_FIRST),
-                                      0, &(struct pt_work){BIG}),
+    ck_assert_int_eq(pt_cmpxchg_entry(D, r, PGT_L4, PT_L4_HYP_FIRST, fm_hyp_l4e(PT_L4_HYP_FIRST), 0,
+                                      &(struct pt_work){BIG}),
                      -HV_EINVAL);
     ck_assert_uint_eq(get(r, PT_L4_HYP_FIRST), fm_hyp_l4e(PT_L4_HYP_FIRST));
     REFS_OK("cmpxchg hypervisor slot");
@@ -1168,9 +1193,8 @@ START_TEST(test_flush)
     switch (flush_cases[_i].history) {
     case H_WRITABLE:
     case H_SEG_DESC:
-        ck_assert_int_eq(get_root(f, flush_cases[_i].history == H_WRITABLE ? PGT_WRITABLE
-                                                                            : PGT_SEG_DESC),
-                         0);
+        ck_assert_int_eq(
+            get_root(f, flush_cases[_i].history == H_WRITABLE ? PGT_WRITABLE : PGT_SEG_DESC), 0);
         put_root(f);
         break;
     case H_L1_SETTLED:
@@ -1194,8 +1218,20 @@ END_TEST
 
 /* ---- the reference checker itself: each corruption must be seen ---- */
 
-enum corruption { C_GEN, C_TYP, C_FLAG, C_ENTRY_RW, C_ENTRY_FOREIGN, C_HYP_SLOT, C_ON_LIST,
-                  C_LIST_CYCLE, C_PARTIAL_COUNT, C_UNHELD, C_ENTRY_BITS, C_HYP_FRAME };
+enum corruption {
+    C_GEN,
+    C_TYP,
+    C_FLAG,
+    C_ENTRY_RW,
+    C_ENTRY_FOREIGN,
+    C_HYP_SLOT,
+    C_ON_LIST,
+    C_LIST_CYCLE,
+    C_PARTIAL_COUNT,
+    C_UNHELD,
+    C_ENTRY_BITS,
+    C_HYP_FRAME
+};
 
 START_TEST(test_checker_catches)
 {
@@ -1273,11 +1309,10 @@ START_TEST(test_bug_mod_entry_table_devalidated_midway)
     set(z, 0, fm_pte(d, RW)); /* Z (L1 to be): D writable, then T writable */
     set(z, 1, fm_pte(t, RW));
     ck_assert(has(t, PGT_VALIDATED) && fm_typ(t) == 1); /* what mmu_update checks */
-    panicked = SUPPORT_PANICS(rc = pt_mod_entry(D, t, PGT_L2, 5, fm_pte(z, RW), false,
-                                                &(struct pt_work){BIG}));
+    panicked = SUPPORT_PANICS(
+        rc = pt_mod_entry(D, t, PGT_L2, 5, fm_pte(z, RW), false, &(struct pt_work){BIG}));
     ck_assert_msg(!panicked, "pt_mod_entry panicked: %s", support_panic_msg);
-    ck_assert_msg(fm_check() == 0, "pt_mod_entry returned %d; reference problems: %s", rc,
-                  fm.why);
+    ck_assert_msg(fm_check() == 0, "pt_mod_entry returned %d; reference problems: %s", rc, fm.why);
 }
 END_TEST
 
@@ -1297,8 +1332,8 @@ START_TEST(test_bug_mod_entry_leak)
     ck_assert_int_eq(mod(x, PGT_L3, 2, fm_pte(t, FM_P | FM_W | FM_D)), 0);
     ck_assert_int_eq(unpin(x), 0);
     ck_assert(has(t, PGT_VALIDATED) && fm_typ(t) == 1); /* mmu_update would go ahead */
-    rc = pt_mod_entry(D, t, PGT_L2, 2, fm_pte(x, FM_P | FM_W | FM_D), false,
-                      &(struct pt_work){BIG});
+    rc =
+        pt_mod_entry(D, t, PGT_L2, 2, fm_pte(x, FM_P | FM_W | FM_D), false, &(struct pt_work){BIG});
     ck_assert_msg(fm_check() == 0,
                   "pt_mod_entry returned %d; T is now type %lu, X type %lu; first problem: %s", rc,
                   (unsigned long)(fm_type(t) >> PGT_TYPE_SHIFT),
@@ -1315,8 +1350,8 @@ START_TEST(test_bug_cmpxchg_entry_leak)
     ck_assert_int_eq(pin(x, PGT_L3), 0);
     ck_assert_int_eq(mod(x, PGT_L3, 2, fm_pte(t, FM_P | FM_W | FM_D)), 0);
     ck_assert_int_eq(unpin(x), 0);
-    rc = pt_cmpxchg_entry(D, t, PGT_L2, 2, 0, fm_pte(x, FM_P | FM_W | FM_D),
-                          &(struct pt_work){BIG});
+    rc =
+        pt_cmpxchg_entry(D, t, PGT_L2, 2, 0, fm_pte(x, FM_P | FM_W | FM_D), &(struct pt_work){BIG});
     ck_assert_msg(fm_check() == 0, "pt_cmpxchg_entry returned %d; first problem: %s", rc, fm.why);
 }
 END_TEST
@@ -1408,6 +1443,7 @@ static Suite *ptype_suite(void)
     tcase_add_test(tc, test_partial_finished_by_other_path);
     tcase_add_test(tc, test_partial_then_failure);
     tcase_add_test(tc, test_unpin_deferred);
+    tcase_add_test(tc, test_deferred_blocks_retype);
     tcase_add_test(tc, test_settle);
     tcase_add_test(tc, test_revalidated_while_listed);
     tcase_add_loop_test(tc, test_mod_l1, 0, ARRAY_SIZE(mod_cases));
