@@ -191,20 +191,33 @@ long pv_hc_mmu_update(struct hc_call *c)
     return rc;
 }
 
-/* The flush an update_va_mapping or mmuext op asks for: local, all vCPUs, or the vCPUs in a
- * bitmap at a guest address (one vCPU per domain so far: bit 0 is this one). */
-int pv_flush_scope(struct vcpu *v, uint64_t scope, uint64_t va, bool all_tlb)
+/* Flush the vCPUs set in the bitmap at guest address mask_va (one vCPU per domain so far: bit
+ * 0 is this one): the whole TLB or the page va. -HV_EFAULT for an unreadable bitmap. */
+int pv_flush_vcpumask(struct vcpu *v, uint64_t mask_va, uint64_t va, bool all_tlb)
 {
-    uint64_t mask = 1;
+    uint64_t mask;
 
+    if (copy_from_guest(&mask, mask_va, sizeof(mask)))
+        return -HV_EFAULT;
+    if (!(mask & (1ull << v->id)))
+        return 0;
+    if (all_tlb)
+        pv_flush_local();
+    else
+        invlpg((void *)va);
+    return 0;
+}
+
+/* The flush update_va_mapping's flags ask for: scope 0 local, HV_UVMF_ALL every vCPU, else the
+ * guest address of a vCPU bitmap. */
+static int flush_scope(struct vcpu *v, uint64_t scope, uint64_t va, bool all_tlb)
+{
     if (scope == HV_UVMF_ALL) {
         dom_flush_tlbs(v->domain);
         return 0;
     }
-    if (scope && copy_from_guest(&mask, scope, sizeof(mask)))
-        return -HV_EFAULT;
-    if (!(mask & (1ull << v->id)))
-        return 0;
+    if (scope)
+        return pv_flush_vcpumask(v, scope, va, all_tlb);
     if (all_tlb)
         pv_flush_local();
     else
@@ -243,7 +256,7 @@ static long update_va_mapping(struct hc_call *c, uint64_t va, uint64_t pte, uint
     if (rc == PT_ERESTART)
         return hc_continue(c, c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4]);
     if (rc == 0 && flush != HV_UVMF_NONE)
-        rc = pv_flush_scope(v, scope, va, flush == HV_UVMF_TLB_FLUSH);
+        rc = flush_scope(v, scope, va, flush == HV_UVMF_TLB_FLUSH);
     return rc;
 }
 

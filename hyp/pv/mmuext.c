@@ -22,7 +22,7 @@ static long flush(struct pv_mm *m, const struct hv_mmuext_op *op)
         dom_flush_tlbs(m->d);
         return 0;
     case HV_MMUEXT_TLB_FLUSH_MULTI:
-        return pv_flush_scope(m->v, op->arg2.vcpumask ? op->arg2.vcpumask : 1, 0, true);
+        return pv_flush_vcpumask(m->v, op->arg2.vcpumask, 0, true);
     }
     if (!guest_range_ok(op->arg1.linear_addr, 1))
         return -HV_EINVAL;
@@ -31,10 +31,10 @@ static long flush(struct pv_mm *m, const struct hv_mmuext_op *op)
         invlpg((void *)op->arg1.linear_addr);
         return 0;
     case HV_MMUEXT_INVLPG_ALL:
-        return pv_flush_scope(m->v, HV_UVMF_ALL, op->arg1.linear_addr, false);
+        dom_flush_tlbs(m->d); /* every vCPU: their whole TLBs, a superset of one page */
+        return 0;
     default: /* HV_MMUEXT_INVLPG_MULTI */
-        return pv_flush_scope(m->v, op->arg2.vcpumask ? op->arg2.vcpumask : 1,
-                              op->arg1.linear_addr, false);
+        return pv_flush_vcpumask(m->v, op->arg2.vcpumask, op->arg1.linear_addr, false);
     }
 }
 

@@ -60,10 +60,10 @@ int pv_plain_write(struct pv_mm *m, mfn_t mfn, unsigned int offset, uint64_t val
 /* New kernel (or user) root table for m->v: an L4 type reference moves to it; user mfn 0 clears
  * the user root. Loads CR3 if the vCPU is in that mode. 0, -HV_EINVAL or PT_ERESTART. */
 int pv_set_root(struct pv_mm *m, mfn_t mfn, bool user);
-/* TLB flushes: this CPU; the vCPUs a scope names (0 local, HV_UVMF_ALL, or the guest address
- * of a vCPU bitmap): whole TLB or the one page va. -HV_EFAULT for an unreadable bitmap. */
+/* TLB flushes: this CPU; the vCPUs in a bitmap at a guest address (whole TLB or the one page
+ * va; -HV_EFAULT for an unreadable bitmap, as Xen). */
 void pv_flush_local(void);
-int pv_flush_scope(struct vcpu *v, uint64_t scope, uint64_t va, bool all_tlb);
+int pv_flush_vcpumask(struct vcpu *v, uint64_t mask_va, uint64_t va, bool all_tlb);
 /* Frames of v's GDT (set_gdt), each holding a descriptor-page type reference. */
 unsigned int pv_gdt_frames(const struct vcpu *v);
 /* The guest's LDT (MMUEXT_SET_LDT): base (page aligned, checked) and entries, 0 = none. */
