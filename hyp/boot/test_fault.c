@@ -65,7 +65,9 @@ static __attribute__((noinline)) void test_fault_assert(void)
     ASSERT(fault_zero == 1);
 }
 
-bool test_fault_run(const char *kind)
+/* Not inlined: its frame names the test in every backtrace (the faulting helper itself may be
+ * a leaf without one). */
+__attribute__((noinline)) bool test_fault_run(const char *kind)
 {
     static const struct {
         const char *name;

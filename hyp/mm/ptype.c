@@ -49,7 +49,7 @@ uint64_t pt_child_type(uint64_t type)
     return type - (1ull << PGT_TYPE_SHIFT);
 }
 
-int pt_check_entry(const struct pt_dom *pd, uint64_t type, uint64_t e)
+static inline __attribute__((always_inline)) int check_entry(const struct pt_dom *pd, uint64_t type, uint64_t e)
 {
     uint64_t disallowed;
 
@@ -62,6 +62,11 @@ int pt_check_entry(const struct pt_dom *pd, uint64_t type, uint64_t e)
     return (e & disallowed) ? -HV_EINVAL : 0;
 }
 
+int pt_check_entry(const struct pt_dom *pd, uint64_t type, uint64_t e)
+{
+    return check_entry(pd, type, e);
+}
+
 /* What the hypervisor stores for a checked guest entry: guests run in ring 3, so every present
  * entry is user-accessible; global L1 mappings would survive the CR3 reloads that flush a
  * guest's TLB, so G is dropped (accepted, as Xen accepts it, but not kept). */
@@ -70,7 +75,14 @@ static uint64_t adjust_entry(uint64_t e)
     return (e & E_P) ? (e | E_U) & ~E_G : e;
 }
 
-int pt_get_page(struct pt_dom *pd, mfn_t mfn)
+/*
+ * The helpers every page-table update runs several times per entry are forced inline (HOT):
+ * there a call costs as much as the work, most of all under QEMU's TCG, where each return is an
+ * indirect jump through a lookup. The public pt_* functions are thin wrappers around them.
+ */
+#define HOT static inline __attribute__((always_inline))
+
+HOT int get_page(struct pt_dom *pd, mfn_t mfn)
 {
     struct page_info *pg = mm_frame(mfn);
 
@@ -80,7 +92,7 @@ int pt_get_page(struct pt_dom *pd, mfn_t mfn)
     return 0;
 }
 
-void pt_put_page(mfn_t mfn)
+HOT void put_page(mfn_t mfn)
 {
     struct page_info *pg = mm_frame(mfn);
 
@@ -88,43 +100,112 @@ void pt_put_page(mfn_t mfn)
     pg->count_info--;
 }
 
+int pt_get_page(struct pt_dom *pd, mfn_t mfn)
+{
+    return get_page(pd, mfn);
+}
+
+void pt_put_page(mfn_t mfn)
+{
+    put_page(mfn);
+}
+
+static int get_type_slow(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w);
+static void defer(struct pt_dom *pd, mfn_t mfn, struct page_info *pg);
+
+/* pt_get_type. Fast path: one more use of a frame that already has this type, complete (not
+ * PARTIAL; a frame in use is never awaiting devalidation, so no settling either). */
+HOT int get_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+{
+    struct page_info *pg = mm_frame(mfn);
+    uint64_t t = pg ? pg->type_info : 0;
+
+    if (pg && pg->owner == pd->id && (t & (PGT_TYPE_MASK | PGT_PARTIAL)) == type &&
+        ti_count(t) != 0 && ti_count(t) != PGT_COUNT_MASK) {
+        pg->type_info = t + 1;
+        return 0;
+    }
+    return get_type_slow(pd, mfn, type, w);
+}
+
+/* pt_put_type: the last reference of a validated table queues its devalidation. */
+HOT void put_type(struct pt_dom *pd, mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+    uint64_t t = pg->type_info;
+
+    ASSERT(ti_count(t) != 0 && !(t & PGT_PARTIAL));
+    pg->type_info = t - 1;
+    if (ti_count(t) == 1 && (t & PGT_VALIDATED))
+        defer(pd, mfn, pg);
+}
+
+/* Both references, the frame looked up once; the fast path as get_type's. */
+HOT int get_page_and_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+{
+    struct page_info *pg = mm_frame(mfn);
+    uint64_t t;
+    int rc;
+
+    if (!pg || pg->owner != pd->id || (pg->count_info & PGC_COUNT_MASK) == PGC_COUNT_MASK)
+        return -HV_EINVAL;
+    pg->count_info++;
+    t = pg->type_info;
+    if ((t & (PGT_TYPE_MASK | PGT_PARTIAL)) == type && ti_count(t) != 0 &&
+        ti_count(t) != PGT_COUNT_MASK) {
+        pg->type_info = t + 1;
+        return 0;
+    }
+    if ((rc = get_type_slow(pd, mfn, type, w)) != 0)
+        pg->count_info--;
+    return rc;
+}
+
+HOT void put_page_and_type(struct pt_dom *pd, mfn_t mfn)
+{
+    struct page_info *pg = mm_frame(mfn);
+    uint64_t t = pg->type_info;
+
+    ASSERT(ti_count(t) != 0 && !(t & PGT_PARTIAL) && (pg->count_info & PGC_COUNT_MASK) != 0);
+    pg->type_info = t - 1;
+    pg->count_info--;
+    if (ti_count(t) == 1 && (t & PGT_VALIDATED))
+        defer(pd, mfn, pg);
+}
+
 /* References an entry of a table of `type` holds: L1 entries a general reference on the frame
  * (plus a writable-type one if writable), higher entries a general and a table-type reference
  * on the next table down. */
-static int get_entry_refs(struct pt_dom *pd, uint64_t type, uint64_t e, struct pt_work *w)
+HOT int get_entry_refs(struct pt_dom *pd, uint64_t type, uint64_t e, struct pt_work *w)
 {
     mfn_t mfn = entry_mfn(e);
     int rc;
 
     if (!(e & E_P))
         return 0;
-    if ((rc = pt_check_entry(pd, type, e)) < 0)
+    if ((rc = check_entry(pd, type, e)) < 0)
         return rc;
     if (type != PGT_L1)
-        return pt_get_page_and_type(pd, mfn, pt_child_type(type), w);
+        return get_page_and_type(pd, mfn, pt_child_type(type), w);
     /* As Xen: a frame that is not the domain's, or cannot be writable, is -HV_EBUSY. */
-    if (pt_get_page(pd, mfn) < 0)
-        return -HV_EBUSY;
-    if ((e & E_W) && pt_get_type(pd, mfn, PGT_WRITABLE, w) != 0) {
-        pt_put_page(mfn);
-        return -HV_EBUSY;
-    }
-    return 0;
+    rc = (e & E_W) ? get_page_and_type(pd, mfn, PGT_WRITABLE, w) : get_page(pd, mfn);
+    return rc ? -HV_EBUSY : 0;
 }
 
-static void put_entry_refs(struct pt_dom *pd, uint64_t type, uint64_t e)
+HOT void put_entry_refs(struct pt_dom *pd, uint64_t type, uint64_t e)
 {
     mfn_t mfn = entry_mfn(e);
 
     if (!(e & E_P))
         return;
     if (type != PGT_L1) {
-        pt_put_page_and_type(pd, mfn);
+        put_page_and_type(pd, mfn);
         return;
     }
     if (e & E_W)
-        pt_put_type(pd, mfn);
-    pt_put_page(mfn);
+        put_page_and_type(pd, mfn);
+    else
+        put_page(mfn);
 }
 
 /* Release the references held by entries [0, n) of a table (rollback and devalidation). */
@@ -203,7 +284,7 @@ static void retype(struct pt_dom *pd, struct page_info *pg, uint64_t type)
                     (is_table_type(type) ? PGT_PARTIAL : 0);
 }
 
-int pt_get_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+static int get_type_slow(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
 {
     struct page_info *pg = mm_frame(mfn);
     uint64_t t;
@@ -235,30 +316,24 @@ static void defer(struct pt_dom *pd, mfn_t mfn, struct page_info *pg)
     pd->deferred = (uint32_t)(mfn + 1);
 }
 
+int pt_get_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+{
+    return get_type(pd, mfn, type, w);
+}
+
 void pt_put_type(struct pt_dom *pd, mfn_t mfn)
 {
-    struct page_info *pg = mm_frame(mfn);
-    uint64_t t = pg->type_info;
-
-    ASSERT(ti_count(t) != 0 && !(t & PGT_PARTIAL));
-    pg->type_info = t - 1;
-    if (ti_count(t) == 1 && (t & PGT_VALIDATED))
-        defer(pd, mfn, pg);
+    put_type(pd, mfn);
 }
 
 int pt_get_page_and_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
 {
-    int rc = pt_get_page(pd, mfn);
-
-    if (rc == 0 && (rc = pt_get_type(pd, mfn, type, w)) != 0)
-        pt_put_page(mfn);
-    return rc;
+    return get_page_and_type(pd, mfn, type, w);
 }
 
 void pt_put_page_and_type(struct pt_dom *pd, mfn_t mfn)
 {
-    pt_put_type(pd, mfn);
-    pt_put_page(mfn);
+    put_page_and_type(pd, mfn);
 }
 
 int pt_run_deferred(struct pt_dom *pd, struct pt_work *w)
@@ -284,47 +359,69 @@ int pt_run_deferred(struct pt_dom *pd, struct pt_work *w)
 }
 
 /* Is e's replacement by n a change of flags only, holding the same references? */
-static bool same_refs(uint64_t type, uint64_t e, uint64_t n)
+HOT bool same_refs(uint64_t type, uint64_t e, uint64_t n)
 {
     if (!((e & n) & E_P) || entry_mfn(e) != entry_mfn(n))
         return false;
     return type != PGT_L1 || !((e ^ n) & E_W);
 }
 
+/* Is mfn pd's table of `type`, validated and in use? */
+HOT bool is_validated(const struct pt_dom *pd, mfn_t mfn, uint64_t type)
+{
+    const struct page_info *pg = mm_frame(mfn);
+    uint64_t t = pg ? pg->type_info : 0;
+
+    return pg && pg->owner == pd->id && (t & (PGT_TYPE_MASK | PGT_VALIDATED)) == (type | PGT_VALIDATED);
+}
+
 enum mod_mode { MOD_STORE, MOD_PRESERVE_AD, MOD_CMPXCHG };
 
-static int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+HOT int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
                        enum mod_mode mode, uint64_t expect, struct pt_work *w);
 
 /* The common part of pt_mod_entry and pt_cmpxchg_entry: take the new entry's references, store
  * it as mode says, release the old one's. MOD_CMPXCHG stores only if the slot still holds
  * expect (refs were decided against it) and otherwise undoes everything: PT_ECHANGED. */
-static int mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+HOT int mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
                      enum mod_mode mode, uint64_t expect, struct pt_work *w)
 {
     int rc;
 
     if (idx >= PT_ENTRIES || is_hyp_slot(type, idx))
         return -HV_EINVAL;
-    /* Hold the table meanwhile: taking the new entry's references may finish deferred
-     * devalidations that drop the table's last other reference (found by the fuzzer). */
-    if ((rc = pt_get_page_and_type(pd, mfn, type, w)) != 0)
+    if (type == PGT_L1)
+        return is_validated(pd, mfn, type) ? store_entry(pd, mfn, type, idx, e, mode, expect, w)
+                                           : -HV_EINVAL;
+    /*
+     * Hold an L2-L4 table meanwhile: taking the new entry's references may validate a child,
+     * which may finish deferred devalidations (pt_settle), which may drop this table's last
+     * type reference and then settle it too before the store (found by the fuzzer). An L1
+     * needs no hold: its entry's references are a general one and a writable type, and taking
+     * those settles at most the target frame, whose releases only queue (never settle) others;
+     * so this table, if its last reference goes, is only queued, and its queued devalidation
+     * will release whatever entry it then holds, the new one included.
+     */
+    if ((rc = get_page_and_type(pd, mfn, type, w)) != 0)
         return rc == PT_ERESTART ? -HV_EINVAL : rc;
     rc = store_entry(pd, mfn, type, idx, e, mode, expect, w);
-    pt_put_page_and_type(pd, mfn);
+    put_page_and_type(pd, mfn);
     return rc;
 }
 
 /* mod_entry's work, with the table held. */
-static int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+HOT int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
                        enum mod_mode mode, uint64_t expect, struct pt_work *w)
 {
     volatile uint64_t *slot = &pt_map_table(mfn)[idx];
     uint64_t old = mode == MOD_CMPXCHG ? expect : *slot;
+    /* Decided once: meanwhile only the CPU can change the slot (under mm_lock), and only its
+     * A and D bits, which hold no references. */
+    bool same = same_refs(type, old, e);
     int rc;
 
-    if (same_refs(type, old, e)) {
-        if ((rc = pt_check_entry(pd, type, e)) < 0)
+    if (same) {
+        if ((rc = check_entry(pd, type, e)) < 0)
             return rc;
     } else if ((rc = get_entry_refs(pd, type, e, w)) != 0) {
         return rc;
@@ -333,7 +430,7 @@ static int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int
     if (mode == MOD_CMPXCHG) {
         if (!__atomic_compare_exchange_n(slot, &old, e, false, __ATOMIC_SEQ_CST,
                                          __ATOMIC_SEQ_CST)) {
-            if (!same_refs(type, expect, e))
+            if (!same)
                 put_entry_refs(pd, type, e);
             return PT_ECHANGED;
         }
@@ -345,7 +442,7 @@ static int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int
     } else {
         old = __atomic_exchange_n(slot, e, __ATOMIC_SEQ_CST);
     }
-    if (!same_refs(type, old, e))
+    if (!same)
         put_entry_refs(pd, type, old);
     return 0;
 }
@@ -364,12 +461,12 @@ int pt_cmpxchg_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int i
 
 int pt_pin(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
 {
-    int rc = pt_get_page_and_type(pd, mfn, type, w);
+    int rc = get_page_and_type(pd, mfn, type, w);
 
     if (rc)
         return rc;
     if (mm_frame(mfn)->type_info & PGT_PINNED) {
-        pt_put_page_and_type(pd, mfn);
+        put_page_and_type(pd, mfn);
         return -HV_EINVAL;
     }
     mm_frame(mfn)->type_info |= PGT_PINNED;
@@ -383,6 +480,6 @@ int pt_unpin(struct pt_dom *pd, mfn_t mfn)
     if (!pg || pg->owner != pd->id || !(pg->type_info & PGT_PINNED))
         return -HV_EINVAL;
     pg->type_info &= ~PGT_PINNED;
-    pt_put_page_and_type(pd, mfn);
+    put_page_and_type(pd, mfn);
     return 0;
 }

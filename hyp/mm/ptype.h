@@ -29,7 +29,8 @@
  *   budget. A DEVAL frame that is needed again is finished on the spot (one frame, bounded).
  *
  * type_info: bits 63-60 type, 59 PINNED, 58 VALIDATED, 57 PARTIAL, 56 DEVAL, 55 ON_LIST,
- * 54-46 idx (PARTIAL: entries [0, idx) are validated), 45-0 type count.
+ * 54-46 idx (PARTIAL: entries [0, idx) are validated), 45-0 type count. VALIDATED is set
+ * exactly on complete page tables in use (type count > 0): the last put clears it.
  * count_info: general reference count in bits 0-45, PGC_* flags above.
  * Locking: every call for a domain's frames is made with that domain's mm_lock held.
  */

@@ -106,9 +106,10 @@ static int mmu_update_one(struct pv_mm *m, const struct hv_mmu_update *req)
         mm_set_m2p(mfn, req->val);
         return 0;
     }
-    /* NORMAL, PRESERVE_AD, and NO_TRANSLATE (the same as NORMAL for a PV guest). */
+    /* NORMAL, PRESERVE_AD, and NO_TRANSLATE (the same as NORMAL for a PV guest). A validated
+     * frame is a page table in use (ptype.h); pt_mod_entry checks it again. */
     type = pg->type_info & PGT_TYPE_MASK;
-    if (type >= PGT_L1 && type <= PGT_L4 && pv_is_validated(m->d, mfn, type))
+    if (pg->type_info & PGT_VALIDATED)
         return pt_mod_entry(&m->d->pt, mfn, type, (addr & (PAGE_SIZE - 1)) / 8, req->val,
                             cmd == HV_MMU_PT_UPDATE_PRESERVE_AD, &m->w);
     return pv_plain_write(m, mfn, addr & (PAGE_SIZE - 1), req->val);

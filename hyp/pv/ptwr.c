@@ -57,7 +57,7 @@ static int emulate(struct pv_mm *m, struct cpu_regs *regs, const struct ptwr_ins
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2)
 {
     uint8_t bytes[PTWR_INSN_MAX];
-    struct ptwr_insn in;
+    struct ptwr_insn in = {0};
     struct pv_mm m;
     mfn_t table;
     int rc;
