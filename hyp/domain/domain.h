@@ -44,6 +44,9 @@ struct vcpu {
     void *vcpu_info;           /* this vCPU's struct vcpu_info, in shared_info */
     uint64_t gdt_frames[14];   /* set_gdt: the guest's GDT frames (MFNs) */
     unsigned int gdt_entries;  /* entries of the guest's GDT (0: none) */
+    uint64_t ldt_frames[16];   /* MMUEXT_SET_LDT: the guest's LDT frames (MFNs) */
+    unsigned int ldt_ents;     /* entries of the guest's LDT (0: none) */
+    uint64_t *ldt_shadow;      /* the checked copy the CPU uses (8192 entries; NULL until used) */
 };
 
 /*

@@ -104,7 +104,7 @@ static uint64_t count_domain(struct audit *a, struct domain *d)
     return owned;
 }
 
-/* References the vCPU holds: its roots (L4) and GDT frames (descriptor pages). */
+/* References the vCPU holds: its roots (L4), GDT and LDT frames (descriptor pages). */
 static void count_vcpu(struct audit *a, struct vcpu *v)
 {
     paddr_t roots[2] = {v->kernel_root, v->user_root};
@@ -123,6 +123,10 @@ static void count_vcpu(struct audit *a, struct vcpu *v)
     for (unsigned int i = 0; i < pv_gdt_frames(v); i++) {
         a->gen[v->gdt_frames[i]]++;
         a->typ[v->gdt_frames[i]]++;
+    }
+    for (unsigned int i = 0; i < pv_ldt_frames(v); i++) {
+        a->gen[v->ldt_frames[i]]++;
+        a->typ[v->ldt_frames[i]]++;
     }
 }
 

@@ -1,7 +1,9 @@
-/* descriptors.c - a PV guest's GDT (set_gdt, update_descriptor). The CPU never uses the guest's
- * frames: each descriptor is checked and copied into the guest part (entries 0-7167) of this
- * CPU's GDT, so no unchecked descriptor can reach the hardware, whatever the guest later writes
- * to its own frames. */
+/* descriptors.c - a PV guest's GDT and LDT (set_gdt, MMUEXT_SET_LDT, update_descriptor). The
+ * CPU never uses the guest's frames: each descriptor is checked and copied, GDT entries into the
+ * guest part (entries 0-7167) of this CPU's GDT, LDT entries into the vCPU's shadow LDT; so no
+ * unchecked descriptor can reach the hardware, whatever the guest later writes to its own
+ * frames. The frames themselves hold the descriptor-page type meanwhile (never writable), and
+ * update_descriptor keeps the copies in step. */
 #include "arch/percpu.h"
 #include "pv/pv_private.h"
 
@@ -10,6 +12,7 @@
 #define DESC_P (1ull << 47)
 #define DESC_S (1ull << 44)
 #define DESC_DPL_SHIFT 45
+#define LDT_MAX_FRAMES (LDT_MAX_ENTRIES / DESC_PER_FRAME)
 
 /*
  * Xen's check for 64-bit PV guests: a non-present descriptor is kept as is; a code or data
@@ -54,9 +57,9 @@ unsigned int pv_gdt_frames(const struct vcpu *v)
     return DIV_ROUND_UP(v->gdt_entries, DESC_PER_FRAME);
 }
 
-/* Descriptor-page type references on nr GDT frames (all or none): a GDT frame can never be
- * mapped writable, so it changes only through update_descriptor. Caller holds the mm_lock. */
-static int get_gdt_frames(struct pv_mm *m, const uint64_t *frames, unsigned int nr)
+/* Descriptor-page type references on nr GDT or LDT frames (all or none): such a frame can never
+ * be mapped writable, so it changes only through update_descriptor. Caller holds the mm_lock. */
+static int get_desc_frames(struct pv_mm *m, const uint64_t *frames, unsigned int nr)
 {
     for (unsigned int i = 0; i < nr; i++) {
         if (pt_get_page_and_type(&m->d->pt, frames[i], PGT_SEG_DESC, &m->w) != 0) {
@@ -68,7 +71,7 @@ static int get_gdt_frames(struct pv_mm *m, const uint64_t *frames, unsigned int 
     return 0;
 }
 
-static void put_gdt_frames(struct pv_mm *m, const uint64_t *frames, unsigned int nr)
+static void put_desc_frames(struct pv_mm *m, const uint64_t *frames, unsigned int nr)
 {
     for (unsigned int i = 0; i < nr; i++)
         pt_put_page_and_type(&m->d->pt, frames[i]);
@@ -98,14 +101,14 @@ long pv_hc_set_gdt(struct hc_call *c)
     if (!buf)
         return -HV_ENOMEM;
     pv_mm_begin(&m, v, v->domain);
-    if ((rc = get_gdt_frames(&m, frames, nr)) != 0)
+    if ((rc = get_desc_frames(&m, frames, nr)) != 0)
         goto out;
     if (!copy_checked(frames, entries, buf)) { /* read once typed: no one can write them now */
-        put_gdt_frames(&m, frames, nr);
+        put_desc_frames(&m, frames, nr);
         rc = -HV_EINVAL;
         goto out;
     }
-    put_gdt_frames(&m, v->gdt_frames, pv_gdt_frames(v));
+    put_desc_frames(&m, v->gdt_frames, pv_gdt_frames(v));
     memcpy(v->gdt_frames, frames, nr * sizeof(uint64_t));
     v->gdt_entries = entries;
     load_gdt(v, buf);
@@ -155,16 +158,100 @@ long pv_hc_update_descriptor(struct hc_call *c)
         if (v->gdt_frames[i] == mfn && idx < v->gdt_entries)
             this_cpu()->gdt[idx] = desc;
     }
+    for (unsigned int i = 0; i < pv_ldt_frames(v); i++) {
+        unsigned int idx = i * DESC_PER_FRAME + (unsigned int)((maddr & (PAGE_SIZE - 1)) / 8);
+
+        if (v->ldt_frames[i] == mfn && idx < v->ldt_ents)
+            v->ldt_shadow[idx] = desc;
+    }
+    return 0;
+}
+
+/* --- LDT ----------------------------------------------------------------------------------- */
+
+unsigned int pv_ldt_frames(const struct vcpu *v)
+{
+    return DIV_ROUND_UP(v->ldt_ents, DESC_PER_FRAME);
+}
+
+/* Point this CPU's LDT at v's shadow (HYP_LDT, a 16-byte system descriptor in the reserved part
+ * of the GDT), or at none. On SET_LDT, and on every switch to v. */
+void pv_load_ldt(const struct vcpu *v)
+{
+    uint64_t *gdt = this_cpu()->gdt, base = (uint64_t)v->ldt_shadow;
+    uint64_t limit = (uint64_t)v->ldt_ents * 8 - 1;
+
+    if (!v->ldt_ents) {
+        __asm__ volatile("lldt %w0" ::"r"(0));
+        return;
+    }
+    gdt[HYP_LDT / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82ull << 40) |
+                       ((limit >> 16) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[HYP_LDT / 8 + 1] = base >> 32;
+    __asm__ volatile("lldt %w0" ::"r"(HYP_LDT) : "memory");
+}
+
+/* The frames behind the nr pages at guest-kernel address base, each mapped present in v's
+ * kernel tables now; -HV_EINVAL if one is not. */
+static int ldt_frames_at(struct vcpu *v, uint64_t base, unsigned int nr, uint64_t *frames)
+{
+    for (unsigned int i = 0; i < nr; i++) {
+        unsigned int idx;
+        mfn_t l1 = pv_find_l1(v->domain, v->kernel_root, base + (uint64_t)i * PAGE_SIZE, &idx);
+        uint64_t e = l1 ? pt_map_table(l1)[idx] : 0;
+
+        if (!(e & PTE_P))
+            return -HV_EINVAL;
+        frames[i] = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    }
     return 0;
 }
 
 /*
- * The guest's LDT (MMUEXT_SET_LDT). Hearth supports the empty LDT every PV Linux and Mini-OS
- * sets; an LDT with entries is not implemented yet (-HV_ENOSYS).
+ * The guest's LDT (MMUEXT_SET_LDT; the caller checked base and ents as Xen does): ents
+ * descriptors at guest-kernel address base, read now through the current kernel tables. Every
+ * page must be mapped, be the domain's and take the descriptor-page type (so it must not be
+ * mapped writable anywhere), and every descriptor must pass the check; then the descriptors are
+ * copied to the vCPU's shadow LDT, which the CPU uses, and the frames stay typed until the next
+ * SET_LDT. Xen maps the LDT lazily instead: where Hearth refuses SET_LDT with -HV_EINVAL, Xen
+ * accepts it and the guest faults on its first use of the LDT. ents == 0: no LDT. On failure
+ * the LDT in use stays.
  */
-long pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents)
+long pv_set_ldt(struct pv_mm *m, uint64_t base, unsigned int ents)
 {
-    (void)v;
-    (void)base;
-    return ents ? -HV_ENOSYS : 0;
+    struct vcpu *v = m->v;
+    unsigned int nr = DIV_ROUND_UP(ents, DESC_PER_FRAME);
+    uint64_t frames[LDT_MAX_FRAMES], *buf = NULL;
+    long rc;
+
+    if (ents && ((!v->ldt_shadow && !(v->ldt_shadow = xmalloc(LDT_MAX_ENTRIES * 8))) ||
+                 !(buf = xmalloc(ents * sizeof(uint64_t)))))
+        return -HV_ENOMEM;
+    if ((rc = ldt_frames_at(v, base, nr, frames)) != 0 ||
+        (rc = get_desc_frames(m, frames, nr)) != 0)
+        goto out;
+    if (!copy_checked(frames, ents, buf)) { /* read once typed: no one can write them now */
+        put_desc_frames(m, frames, nr);
+        rc = -HV_EINVAL;
+        goto out;
+    }
+    put_desc_frames(m, v->ldt_frames, pv_ldt_frames(v));
+    memcpy(v->ldt_frames, frames, nr * sizeof(uint64_t));
+    if (ents)
+        memcpy(v->ldt_shadow, buf, ents * sizeof(uint64_t));
+    v->ldt_ents = ents;
+    pv_load_ldt(v);
+out:
+    xfree(buf);
+    return rc;
+}
+
+/* Before v goes away: the CPU stops using its shadow LDT, which is freed. Its frames' types go
+ * with the domain's frames. */
+void pv_release_ldt(struct vcpu *v)
+{
+    __asm__ volatile("lldt %w0" ::"r"(0));
+    xfree(v->ldt_shadow);
+    v->ldt_shadow = NULL;
+    v->ldt_ents = 0;
 }

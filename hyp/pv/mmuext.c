@@ -4,7 +4,6 @@
 #include "pv/pv_private.h"
 
 #define MMU_UPDATE_PREEMPTED (1u << 31)
-#define LDT_MAX_ENTRIES 8192
 
 static long pin(struct pv_mm *m, const struct hv_mmuext_op *op)
 {
@@ -67,15 +66,16 @@ static long page_op(struct pv_mm *m, const struct hv_mmuext_op *op)
     return rc;
 }
 
-/* SET_LDT(linear_addr, nr_ents): the base must be page aligned and the guest's. */
+/* SET_LDT(linear_addr, nr_ents): the base must be page aligned and the guest's (ignored for an
+ * empty LDT, as Xen does). */
 static long set_ldt(struct pv_mm *m, const struct hv_mmuext_op *op)
 {
-    uint64_t base = op->arg1.linear_addr, ents = op->arg2.nr_ents;
+    uint64_t ents = op->arg2.nr_ents, base = ents ? op->arg1.linear_addr : 0;
 
     if ((base & (PAGE_SIZE - 1)) || ents > LDT_MAX_ENTRIES ||
         (ents && !guest_range_ok(base, ents * 8)))
         return -HV_EINVAL;
-    return pv_set_ldt(m->v, base, (unsigned int)ents);
+    return pv_set_ldt(m, base, (unsigned int)ents);
 }
 
 static long mmuext_one(struct pv_mm *m, const struct hv_mmuext_op *op)

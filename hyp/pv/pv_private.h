@@ -67,7 +67,11 @@ int pv_flush_vcpumask(struct vcpu *v, uint64_t mask_va, uint64_t va, bool all_tl
 /* Frames of v's GDT (set_gdt), each holding a descriptor-page type reference. */
 unsigned int pv_gdt_frames(const struct vcpu *v);
 /* The guest's LDT (MMUEXT_SET_LDT): base (page aligned, checked) and entries, 0 = none. */
-long pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
+#define LDT_MAX_ENTRIES 8192
+long pv_set_ldt(struct pv_mm *m, uint64_t base, unsigned int ents);
+unsigned int pv_ldt_frames(const struct vcpu *v);
+void pv_load_ldt(const struct vcpu *v);
+void pv_release_ldt(struct vcpu *v);
 /* Writable page tables assist: emulate a guest kernel's write to one of its L1 tables that
  * faulted (error code W and P). True if done (rip advanced); false: bounce the #PF. */
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);

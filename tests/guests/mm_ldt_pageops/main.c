@@ -1,5 +1,7 @@
 /*
- * mm_ldt_pageops: mmuext_op's SET_LDT (a data descriptor in our LDT reached through %fs),
+ * mm_ldt_pageops: mmuext_op's SET_LDT (a data descriptor in our LDT reached through %fs; the
+ * LDT frame cannot be mapped writable while in use; update_descriptor reaches the LDT the CPU
+ * uses; a second LDT page; an unmapped LDT page),
  * CLEAR_PAGE and COPY_PAGE (only into writable frames of ours, only from frames of ours), and
  * NEW_BASEPTR to a second, pinned L4 and back while running, never to a frame that is not a
  * valid L4 of ours.
@@ -13,6 +15,9 @@ const char test_title[] = "mm_ldt_pageops: SET_LDT, CLEAR_PAGE, COPY_PAGE, NEW_B
 #define MAX_LDT_ENTS 8192
 #define MAGIC      0x0123456789abcdefull
 #define PATTERN    0xc3c3c3c3c3c3c3c3ull
+#define LDT_BASE2  0x12346000u              /* ... after update_descriptor */
+#define LDT_SEL2   ((513u << 3) | 4u | 3u)  /* LDT entry 513: in the LDT's second page */
+#define XEN_HC_update_descriptor 10
 #define HYP_VA     0xffff800000000000ull
 #define NONCANON_VA 0x0000800000000000ull
 
@@ -30,16 +35,22 @@ static long set_ldt(uint64_t va, uint64_t nr_ents)
     return mm_ext(MMUEXT_SET_LDT, va, nr_ents);
 }
 
-/* Load sel into %fs and read ldt_target through it; false (xtf_exinfo says why) on a fault. */
-static bool fs_read(uint16_t sel, uint64_t *val)
+/* Load sel (a segment of base `base`) into %fs and read ldt_target through it; false
+ * (xtf_exinfo says why) on a fault. */
+static bool fs_read_base(uint16_t sel, uint32_t base, uint64_t *val)
 {
-    uint64_t off = (uint64_t)&ldt_target - LDT_BASE, v = 0;
+    uint64_t off = (uint64_t)&ldt_target - base, v = 0;
 
     xtf_exinfo_clear();
     __asm__ __volatile__(XTF_PROBE_BEGIN "mov %w1, %%fs\n\tmovq %%fs:(%2), %0" XTF_PROBE_END
                          : "+r"(v) : "r"((uint64_t)sel), "r"(off) : XTF_PROBE_CLOBBERS);
     *val = v;
     return !xtf_exinfo.raised;
+}
+
+static bool fs_read(uint16_t sel, uint64_t *val)
+{
+    return fs_read_base(sel, LDT_BASE, val);
 }
 
 static uint16_t fs_selector(void)
@@ -135,6 +146,92 @@ static void test_writable_ldt(void)
     mm_unmap((const void *)ldt);
     mm_free_mfn(mfn);
     mm_audit("writable LDT page");
+}
+
+/*
+ * While a frame is part of the LDT it is a descriptor page: mapping it writable is refused
+ * (-EBUSY, as for any frame that cannot be writable), and update_descriptor is the way to
+ * change it, which the CPU sees at once. A two-page LDT reaches its second page. Once the LDT
+ * is gone, the frame can be mapped writable again.
+ */
+static void test_ldt_in_use(void)
+{
+    uint64_t mfn[2] = {mm_alloc_mfn(), mm_alloc_mfn()}, v;
+    volatile uint64_t *ldt;
+    void *w;
+    long rc;
+
+    mm_poke(mfn[0], 1, data_descriptor(LDT_BASE));
+    mm_poke(mfn[1], 1, data_descriptor(LDT_BASE2));
+    ldt = mm_map(mfn[0], false, &rc);
+    if (!ldt || mm_map(mfn[1], false, &rc) != (const volatile void *)(ldt + 512))
+        xtf_panic("mapping two LDT frames read-only, contiguous: %ld", rc);
+    mm2_expect_rc("SET_LDT(514 entries, 2 pages)", set_ldt((uint64_t)ldt, 514), 0);
+    expect_ldt_works("entry 1 of a 2-page LDT");
+    if (!fs_read_base(LDT_SEL2, LDT_BASE2, &v) || v != MAGIC)
+        xtf_failure("entry 513 (second LDT page): %s, read %#lx",
+                    xtf_exinfo.raised ? xtf_vector_name(xtf_exinfo.vector) : "no fault",
+                    (unsigned long)v);
+    fs_clear();
+
+    w = mm_map(mfn[0], true, &rc);
+    if (w) {
+        xtf_failure("an LDT frame in use was mapped writable");
+        mm_unmap(w);
+    } else if (rc != -XEN_EBUSY) {
+        xtf_failure("mapping an LDT frame writable: %ld, expected %d", rc, -XEN_EBUSY);
+    }
+
+    /* Entry 1 -> base LDT_BASE2: the old base no longer reads ldt_target, the new one does. */
+    mm2_expect_rc("update_descriptor(LDT entry 1)",
+                  hypercall2(XEN_HC_update_descriptor, (mfn[0] << 12) + 8,
+                             data_descriptor(LDT_BASE2)), 0);
+    if (!fs_read_base(LDT_SEL, LDT_BASE2, &v) || v != MAGIC)
+        xtf_failure("LDT entry 1 after update_descriptor: %s, read %#lx",
+                    xtf_exinfo.raised ? xtf_vector_name(xtf_exinfo.vector) : "no fault",
+                    (unsigned long)v);
+    fs_clear();
+
+    mm2_expect_rc("SET_LDT(0, 0)", set_ldt(0, 0), 0);
+    w = mm_map(mfn[0], true, &rc);
+    if (!w)
+        xtf_failure("mapping the former LDT frame writable: %ld", rc);
+    else
+        mm_unmap(w);
+    mm_unmap((const void *)(ldt + 512));
+    mm_unmap((const void *)ldt);
+    mm_free_mfn(mfn[0]);
+    mm_free_mfn(mfn[1]);
+    mm_audit("LDT in use");
+}
+
+/*
+ * An LDT page that is not mapped: Xen maps the LDT lazily, so SET_LDT succeeds and the first
+ * use faults (#PF at the LDT's address on 4.17); Hearth reads the LDT at SET_LDT and refuses
+ * it (-EINVAL). Either way the selector never loads.
+ */
+static void test_unmapped_ldt(void)
+{
+    uint64_t mfn = mm_alloc_mfn(), v;
+    volatile uint64_t *ldt;
+    long rc;
+
+    ldt = mm_map(mfn, false, &rc);
+    if (!ldt)
+        xtf_panic("mapping the LDT frame read-only: %ld", rc);
+    mm_unmap((const void *)ldt);     /* its address is now unmapped */
+    rc = set_ldt((uint64_t)ldt, 2);
+    printk("SET_LDT on an unmapped address: %ld\n", rc);
+    if (rc == 0) {
+        if (fs_read(LDT_SEL, &v))
+            xtf_failure("an unmapped LDT page was used: %%fs read %#lx", (unsigned long)v);
+        fs_clear();
+    } else if (rc != -XEN_EINVAL) {
+        xtf_failure("SET_LDT on an unmapped address: %ld, expected 0 or %d", rc, -XEN_EINVAL);
+    }
+    mm2_expect_rc("SET_LDT(0, 0)", set_ldt(0, 0), 0);
+    mm_free_mfn(mfn);
+    mm_audit("unmapped LDT page");
 }
 
 /* --- CLEAR_PAGE, COPY_PAGE ------------------------------------------------------------------ */
@@ -328,6 +425,8 @@ void test_main(void)
 {
     test_set_ldt();
     test_writable_ldt();
+    test_ldt_in_use();
+    test_unmapped_ldt();
     test_clear_copy();
     test_clear_copy_refused();
     test_new_baseptr();
