@@ -22,6 +22,8 @@ typedef uint64_t paddr_t; /* a machine (physical) address */
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 #define __unused __attribute__((unused))
+/* On a hot path: placed with the other hot code (.text.hot, first in the image; see hyp.ld). */
+#define __hot __attribute__((hot, section(".text.hot")))
 #define __noreturn __attribute__((noreturn))
 #define __printf(f, a) __attribute__((format(printf, f, a)))
 #define likely(x) __builtin_expect(!!(x), 1)

@@ -447,7 +447,7 @@ HOT int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int id
     return 0;
 }
 
-int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
+__hot int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
                  bool preserve_ad, struct pt_work *w)
 {
     return mod_entry(pd, mfn, type, idx, e, preserve_ad ? MOD_PRESERVE_AD : MOD_STORE, 0, w);

@@ -147,7 +147,7 @@ static int fetch_requests(struct hv_mmu_update *req, uint64_t reqs, uint32_t i, 
     return copy_from_guest(&req[k], va, sizeof(*req));
 }
 
-long pv_hc_mmu_update(struct hc_call *c)
+__hot long pv_hc_mmu_update(struct hc_call *c)
 {
     uint64_t reqs = c->arg[0], pdone = c->arg[2];
     uint32_t count = (uint32_t)c->arg[1], prior = 0, i = 0;
