@@ -16,7 +16,7 @@ HYP_HYPERCALL := hyp/hypercall/hypercall.c hyp/hypercall/guest_access.c \
                  hyp/hypercall/hc_console.c hyp/hypercall/hc_version.c hyp/hypercall/hc_sched.c
 HYP_PV := hyp/pv/pv.c hyp/pv/traps.c hyp/pv/hypercalls.c hyp/pv/emulate.c hyp/pv/build.c \
           hyp/pv/mm.c hyp/pv/mmuext.c hyp/pv/memory.c hyp/pv/audit.c hyp/pv/ptwr.c \
-          hyp/pv/descriptors.c hyp/pv/physdev.c hyp/pv/ptwr_insn.c
+          hyp/pv/descriptors.c hyp/pv/physdev.c hyp/pv/ptwr_insn.c hyp/pv/time.c
 
 HYP_SRCS := $(HYP_ARCH) $(HYP_BOOT) $(HYP_CONSOLE) $(HYP_LIB) $(HYP_MM) $(HYP_TIME) \
             $(HYP_DOMAIN) $(HYP_HYPERCALL) $(HYP_PV)

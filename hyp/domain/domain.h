@@ -6,6 +6,7 @@
 #include "arch/arch.h"
 #include "lib/spinlock.h"
 #include "mm/mm.h"
+#include "time/timer_queue.h"
 
 #define DOM_MAX_DOMAINS 64     /* domain ids 0 .. DOM_MAX_DOMAINS-1 */
 #define DOMID_FIRST_RESERVED 0x7ff0
@@ -47,6 +48,7 @@ struct vcpu {
     uint64_t ldt_frames[16];   /* MMUEXT_SET_LDT: the guest's LDT frames (MFNs) */
     unsigned int ldt_ents;     /* entries of the guest's LDT (0: none) */
     uint64_t *ldt_shadow;      /* the checked copy the CPU uses (8192 entries; NULL until used) */
+    struct soft_timer time_refresh; /* republishes its vcpu_time_info (pv/time.c) */
 };
 
 /*

@@ -214,6 +214,7 @@ static void init_shared_info(struct domain *d)
     for (unsigned int i = 0; i < HV_LEGACY_MAX_VCPUS; i++)
         sh->vcpu_info[i].evtchn_upcall_mask = 1;
     d->vcpu0.vcpu_info = &sh->vcpu_info[0];
+    pv_time_start(&d->vcpu0); /* valid before the guest's first instruction */
 }
 
 /* Registers at entry (xg_dom_x86.c vcpu_x86_64): rip = entry, rsp = top of the boot stack,

@@ -142,6 +142,7 @@ static void destroy_and_account(struct vcpu *v)
     unsigned long problems = pv_audit();
 
     printk("d%u audit: %s (%lu problems)\n", id, problems ? "FAILED" : "clean", problems);
+    pv_time_stop(v);
     pv_release_ldt(v);
     this_cpu()->current_vcpu = NULL;
     write_cr3(mm_idle_root());

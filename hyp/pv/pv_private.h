@@ -76,6 +76,13 @@ void pv_release_ldt(struct vcpu *v);
  * faulted (error code W and P). True if done (rip advanced); false: bounce the #PF. */
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);
 
+/* Time (time.c): start publishing v's vcpu_time_info (and, for vCPU 0, the domain's wall
+ * clock) before it first runs, refreshed periodically on this CPU; stop before v goes away.
+ * pv_time_publish refreshes it now (on every schedule-in). */
+void pv_time_start(struct vcpu *v);
+void pv_time_stop(struct vcpu *v);
+void pv_time_publish(struct vcpu *v);
+
 /* Domain finished (SCHEDOP_shutdown): what happens to the machine or the domain. */
 void pv_domain_shutdown(struct vcpu *v, struct cpu_regs *regs) __noreturn;
 

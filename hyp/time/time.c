@@ -37,6 +37,18 @@ int64_t time_wallclock(void)
     return wallclock_at_boot + (int64_t)(time_now() / NSEC_PER_SEC);
 }
 
+int64_t time_wallclock_base(void)
+{
+    return wallclock_at_boot;
+}
+
+void time_sample(uint64_t *tsc, uint64_t *now, struct time_scale *scale)
+{
+    *tsc = rdtsc();
+    *now = time_scale_delta(&tsc_scale, *tsc - tsc_at_boot);
+    *scale = tsc_scale;
+}
+
 static uint8_t cmos_read(uint8_t reg)
 {
     outb(CMOS_INDEX, reg);

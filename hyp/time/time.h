@@ -19,6 +19,12 @@ bool time_ready(void);
 uint64_t time_now(void);
 /* Wall-clock seconds since the Unix epoch, as the RTC said at boot plus time_now(). */
 int64_t time_wallclock(void);
+/* The wall-clock time at system time 0 (the RTC reading at boot). */
+int64_t time_wallclock_base(void);
+/* One reading of this CPU's clock: the TSC, the system time it stands for, and the scale that
+ * turns later TSC deltas into nanoseconds (what a guest's vcpu_time_info publishes). */
+struct time_scale;
+void time_sample(uint64_t *tsc, uint64_t *now, struct time_scale *scale);
 
 /*
  * Soft timers. timer_set queues t on this CPU to call t->fn(t, t->data) at system time deadline

@@ -6,7 +6,7 @@ GUEST_TESTS := hello xen_version traps cpuid hostile_console hypercall_args user
         console_read crash continuation update_descriptor_pt iret_compat user_privileged \
         compat_syscall \
         privileged mm_pin mm_update \
-        mm_ptwr mm_memory_op mm_m2p mm_ldt_pageops mm_user_as
+        mm_ptwr mm_memory_op mm_m2p mm_ldt_pageops mm_user_as time_info
 # Page-type rules (memory management), tests/guests/lib/mm.h.
 GUEST_TESTS += mm_refuse mm_linear mm_batch mm_rollback mm_unpin_inuse mm_stale
 GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/setup.c tests/guests/lib/printf.c \
