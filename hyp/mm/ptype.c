@@ -44,12 +44,19 @@ static mfn_t entry_mfn(uint64_t e)
     return (e & E_ADDR) >> PAGE_SHIFT;
 }
 
+/*
+ * The helpers every page-table update runs several times per entry are forced inline (HOT):
+ * there a call costs as much as the work, most of all under QEMU's TCG, where each return is an
+ * indirect jump through a lookup. The public pt_* functions are thin wrappers around them.
+ */
+#define HOT static inline __attribute__((always_inline))
+
 uint64_t pt_child_type(uint64_t type)
 {
     return type - (1ull << PGT_TYPE_SHIFT);
 }
 
-static inline __attribute__((always_inline)) int check_entry(const struct pt_dom *pd, uint64_t type, uint64_t e)
+HOT int check_entry(const struct pt_dom *pd, uint64_t type, uint64_t e)
 {
     uint64_t disallowed;
 
@@ -74,13 +81,6 @@ static uint64_t adjust_entry(uint64_t e)
 {
     return (e & E_P) ? (e | E_U) & ~E_G : e;
 }
-
-/*
- * The helpers every page-table update runs several times per entry are forced inline (HOT):
- * there a call costs as much as the work, most of all under QEMU's TCG, where each return is an
- * indirect jump through a lookup. The public pt_* functions are thin wrappers around them.
- */
-#define HOT static inline __attribute__((always_inline))
 
 HOT int get_page(struct pt_dom *pd, mfn_t mfn)
 {
@@ -113,25 +113,22 @@ void pt_put_page(mfn_t mfn)
 static int get_type_slow(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w);
 static void defer(struct pt_dom *pd, mfn_t mfn, struct page_info *pg);
 
-/* pt_get_type. Fast path: one more use of a frame that already has this type, complete (not
- * PARTIAL; a frame in use is never awaiting devalidation, so no settling either). */
-HOT int get_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+/* The fast path of taking a type reference on pg (pd's): one more use of a frame that already
+ * has this type, complete (not PARTIAL; a frame in use never awaits devalidation either). */
+HOT bool add_type_fast(struct page_info *pg, uint64_t type)
 {
-    struct page_info *pg = mm_frame(mfn);
-    uint64_t t = pg ? pg->type_info : 0;
+    uint64_t t = pg->type_info;
 
-    if (pg && pg->owner == pd->id && (t & (PGT_TYPE_MASK | PGT_PARTIAL)) == type &&
-        ti_count(t) != 0 && ti_count(t) != PGT_COUNT_MASK) {
-        pg->type_info = t + 1;
-        return 0;
-    }
-    return get_type_slow(pd, mfn, type, w);
+    if ((t & (PGT_TYPE_MASK | PGT_PARTIAL)) != type || ti_count(t) == 0 ||
+        ti_count(t) == PGT_COUNT_MASK)
+        return false;
+    pg->type_info = t + 1;
+    return true;
 }
 
-/* pt_put_type: the last reference of a validated table queues its devalidation. */
-HOT void put_type(struct pt_dom *pd, mfn_t mfn)
+/* Drop a type reference from pg; the last one of a validated table queues its devalidation. */
+HOT void drop_type(struct pt_dom *pd, mfn_t mfn, struct page_info *pg)
 {
-    struct page_info *pg = mm_frame(mfn);
     uint64_t t = pg->type_info;
 
     ASSERT(ti_count(t) != 0 && !(t & PGT_PARTIAL));
@@ -140,22 +137,31 @@ HOT void put_type(struct pt_dom *pd, mfn_t mfn)
         defer(pd, mfn, pg);
 }
 
+HOT int get_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
+{
+    struct page_info *pg = mm_frame(mfn);
+
+    if (pg && pg->owner == pd->id && add_type_fast(pg, type))
+        return 0;
+    return get_type_slow(pd, mfn, type, w);
+}
+
+HOT void put_type(struct pt_dom *pd, mfn_t mfn)
+{
+    drop_type(pd, mfn, mm_frame(mfn));
+}
+
 /* Both references, the frame looked up once; the fast path as get_type's. */
 HOT int get_page_and_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w)
 {
     struct page_info *pg = mm_frame(mfn);
-    uint64_t t;
     int rc;
 
     if (!pg || pg->owner != pd->id || (pg->count_info & PGC_COUNT_MASK) == PGC_COUNT_MASK)
         return -HV_EINVAL;
     pg->count_info++;
-    t = pg->type_info;
-    if ((t & (PGT_TYPE_MASK | PGT_PARTIAL)) == type && ti_count(t) != 0 &&
-        ti_count(t) != PGT_COUNT_MASK) {
-        pg->type_info = t + 1;
+    if (add_type_fast(pg, type))
         return 0;
-    }
     if ((rc = get_type_slow(pd, mfn, type, w)) != 0)
         pg->count_info--;
     return rc;
@@ -164,13 +170,10 @@ HOT int get_page_and_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt
 HOT void put_page_and_type(struct pt_dom *pd, mfn_t mfn)
 {
     struct page_info *pg = mm_frame(mfn);
-    uint64_t t = pg->type_info;
 
-    ASSERT(ti_count(t) != 0 && !(t & PGT_PARTIAL) && (pg->count_info & PGC_COUNT_MASK) != 0);
-    pg->type_info = t - 1;
+    ASSERT((pg->count_info & PGC_COUNT_MASK) != 0);
+    drop_type(pd, mfn, pg);
     pg->count_info--;
-    if (ti_count(t) == 1 && (t & PGT_VALIDATED))
-        defer(pd, mfn, pg);
 }
 
 /* References an entry of a table of `type` holds: L1 entries a general reference on the frame
@@ -366,25 +369,30 @@ HOT bool same_refs(uint64_t type, uint64_t e, uint64_t n)
     return type != PGT_L1 || !((e ^ n) & E_W);
 }
 
-/* Is mfn pd's table of `type`, validated and in use? */
 HOT bool is_validated(const struct pt_dom *pd, mfn_t mfn, uint64_t type)
 {
     const struct page_info *pg = mm_frame(mfn);
     uint64_t t = pg ? pg->type_info : 0;
 
-    return pg && pg->owner == pd->id && (t & (PGT_TYPE_MASK | PGT_VALIDATED)) == (type | PGT_VALIDATED);
+    return pg && pg->owner == pd->id &&
+           (t & (PGT_TYPE_MASK | PGT_VALIDATED)) == (type | PGT_VALIDATED);
+}
+
+bool pt_is_validated(const struct pt_dom *pd, mfn_t mfn, uint64_t type)
+{
+    return is_validated(pd, mfn, type);
 }
 
 enum mod_mode { MOD_STORE, MOD_PRESERVE_AD, MOD_CMPXCHG };
 
 HOT int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
-                       enum mod_mode mode, uint64_t expect, struct pt_work *w);
+                    enum mod_mode mode, uint64_t expect, struct pt_work *w);
 
 /* The common part of pt_mod_entry and pt_cmpxchg_entry: take the new entry's references, store
  * it as mode says, release the old one's. MOD_CMPXCHG stores only if the slot still holds
  * expect (refs were decided against it) and otherwise undoes everything: PT_ECHANGED. */
 HOT int mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
-                     enum mod_mode mode, uint64_t expect, struct pt_work *w)
+                  enum mod_mode mode, uint64_t expect, struct pt_work *w)
 {
     int rc;
 
@@ -411,7 +419,7 @@ HOT int mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx,
 
 /* mod_entry's work, with the table held. */
 HOT int store_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
-                       enum mod_mode mode, uint64_t expect, struct pt_work *w)
+                    enum mod_mode mode, uint64_t expect, struct pt_work *w)
 {
     volatile uint64_t *slot = &pt_map_table(mfn)[idx];
     uint64_t old = mode == MOD_CMPXCHG ? expect : *slot;
@@ -457,8 +465,8 @@ static __attribute__((noinline)) int mod_entry_other(struct pt_dom *pd, mfn_t mf
 
 /* The plain store into an L1, the update guests make by far most often, is a copy of mod_entry
  * specialised for it (type and mode constant): fewer branches per entry. */
-__hot int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx, uint64_t e,
-                 bool preserve_ad, struct pt_work *w)
+__hot int pt_mod_entry(struct pt_dom *pd, mfn_t mfn, uint64_t type, unsigned int idx,
+                       uint64_t e, bool preserve_ad, struct pt_work *w)
 {
     if (type == PGT_L1 && !preserve_ad)
         return mod_entry(pd, mfn, PGT_L1, idx, e, MOD_STORE, 0, w);

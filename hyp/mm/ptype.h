@@ -96,6 +96,9 @@ int pt_get_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w);
 /* Drop a type reference; the last one of a page table queues its devalidation. */
 void pt_put_type(struct pt_dom *pd, mfn_t mfn);
 
+/* Is mfn pd's page table of `type`, validated and in use (so entries can be replaced)? */
+bool pt_is_validated(const struct pt_dom *pd, mfn_t mfn, uint64_t type);
+
 /* Both references, taken or dropped together (roots, pins, parent entries). */
 int pt_get_page_and_type(struct pt_dom *pd, mfn_t mfn, uint64_t type, struct pt_work *w);
 void pt_put_page_and_type(struct pt_dom *pd, mfn_t mfn);

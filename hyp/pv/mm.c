@@ -58,22 +58,14 @@ mfn_t pv_find_l1(const struct domain *d, paddr_t root, uint64_t va, unsigned int
         unsigned int level = (unsigned int)(type >> PGT_TYPE_SHIFT);
         uint64_t e = pt_map_table(mfn)[(va >> (12 + 9 * (level - 1))) & 511];
 
-        if (!pv_is_validated(d, mfn, type) || !(e & PTE_P))
+        if (!pt_is_validated(&d->pt, mfn, type) || !(e & PTE_P))
             return 0;
         mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
     }
-    if (!pv_is_validated(d, mfn, PGT_L1))
+    if (!pt_is_validated(&d->pt, mfn, PGT_L1))
         return 0;
     *idx = (unsigned int)(va >> 12) & 511;
     return mfn;
-}
-
-bool pv_is_validated(const struct domain *d, mfn_t mfn, uint64_t type)
-{
-    const struct page_info *pg = mm_frame(mfn);
-
-    return pg && pg->owner == d->id && (pg->type_info & PGT_TYPE_MASK) == type &&
-           (pg->type_info & PGT_VALIDATED) && (pg->type_info & PGT_COUNT_MASK);
 }
 
 int pv_plain_write(struct pv_mm *m, mfn_t mfn, unsigned int offset, uint64_t val)

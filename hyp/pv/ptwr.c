@@ -26,7 +26,7 @@ static mfn_t target_table(struct vcpu *v, uint64_t va)
     uint64_t e = l1 ? pt_map_table(l1)[idx] : 0;
     mfn_t table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
-    if (!(e & PTE_P) || (e & PTE_W) || !pv_is_validated(v->domain, table, PGT_L1))
+    if (!(e & PTE_P) || (e & PTE_W) || !pt_is_validated(&v->domain->pt, table, PGT_L1))
         return 0;
     return table;
 }

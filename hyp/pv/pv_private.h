@@ -50,8 +50,6 @@ void pv_mm_end(struct pv_mm *m);
  * same for the foreigndom of mmu_update/mmuext_op, where the caller's own id is -HV_ESRCH. */
 int pv_mm_target(struct vcpu *v, uint32_t domid, struct domain **out);
 int pv_mm_foreign(struct vcpu *v, uint32_t domid, struct domain **out);
-/* Is mfn one of d's frames, a validated table of this type in use? */
-bool pv_is_validated(const struct domain *d, mfn_t mfn, uint64_t type);
 /* The validated L1 mapping va under root, and va's index in it; 0 if there is none. */
 mfn_t pv_find_l1(const struct domain *d, paddr_t root, uint64_t va, unsigned int *idx);
 /* Write 8 bytes at offset of a frame of m->d that is not a page table in use (it takes the
