@@ -51,7 +51,9 @@ void pv_time_start(struct vcpu *v)
     }
     pv_time_publish(v);
     soft_timer_init(&v->time_refresh, refresh, v);
-    timer_set(&v->time_refresh, time_now() + PV_TIME_REFRESH);
+    if (timer_set(&v->time_refresh, time_now() + PV_TIME_REFRESH) < 0)
+        printk(KERN_WARNING "d%u v%u: no timer left on this CPU: vcpu_time_info not refreshed\n",
+               v->domain->id, v->id);
 }
 
 void pv_time_stop(struct vcpu *v)
