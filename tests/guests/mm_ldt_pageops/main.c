@@ -1,7 +1,7 @@
 /*
  * mm_ldt_pageops: mmuext_op's SET_LDT (a data descriptor in our LDT reached through %fs; the
  * LDT frame cannot be mapped writable while in use; update_descriptor reaches the LDT the CPU
- * uses; a second LDT page; an unmapped LDT page),
+ * uses; a second LDT page; an unmapped LDT page; a refused descriptor),
  * CLEAR_PAGE and COPY_PAGE (only into writable frames of ours, only from frames of ours), and
  * NEW_BASEPTR to a second, pinned L4 and back while running, never to a frame that is not a
  * valid L4 of ours.
@@ -234,6 +234,39 @@ static void test_unmapped_ldt(void)
     mm_audit("unmapped LDT page");
 }
 
+/*
+ * An LDT page holding a descriptor the hypervisor must refuse (a present 64-bit TSS: system
+ * descriptors never reach a PV guest's LDT). Xen checks the page when it first maps it, so
+ * SET_LDT succeeds and using any entry of that page faults; Hearth checks at SET_LDT
+ * (-EINVAL). Either way the good data descriptor beside it never loads.
+ */
+static void test_refused_descriptor_ldt(void)
+{
+    uint64_t mfn = mm_alloc_mfn(), v;
+    volatile uint64_t *ldt;
+    long rc;
+
+    mm_poke(mfn, 1, data_descriptor(LDT_BASE));
+    mm_poke(mfn, 2, (0x89ull << 40) | 0x67);   /* present, DPL 0, 64-bit TSS, limit 0x67 */
+    ldt = mm_map(mfn, false, &rc);
+    if (!ldt)
+        xtf_panic("mapping the LDT frame read-only: %ld", rc);
+    rc = set_ldt((uint64_t)ldt, 4);
+    printk("SET_LDT with a TSS descriptor in it: %ld\n", rc);
+    if (rc == 0) {
+        if (fs_read(LDT_SEL, &v))
+            xtf_failure("an LDT page holding a TSS descriptor was used: %%fs read %#lx",
+                        (unsigned long)v);
+        fs_clear();
+    } else if (rc != -XEN_EINVAL) {
+        xtf_failure("SET_LDT with a TSS descriptor: %ld, expected 0 or %d", rc, -XEN_EINVAL);
+    }
+    mm2_expect_rc("SET_LDT(0, 0)", set_ldt(0, 0), 0);
+    mm_unmap((const void *)ldt);
+    mm_free_mfn(mfn);
+    mm_audit("refused LDT descriptor");
+}
+
 /* --- CLEAR_PAGE, COPY_PAGE ------------------------------------------------------------------ */
 
 static void fill(uint64_t mfn, uint64_t seed)
@@ -427,6 +460,7 @@ void test_main(void)
     test_writable_ldt();
     test_ldt_in_use();
     test_unmapped_ldt();
+    test_refused_descriptor_ldt();
     test_clear_copy();
     test_clear_copy_refused();
     test_new_baseptr();
