@@ -18,5 +18,10 @@ HYP_PV := hyp/pv/pv.c hyp/pv/traps.c hyp/pv/hypercalls.c hyp/pv/emulate.c hyp/pv
           hyp/pv/mm.c hyp/pv/mmuext.c hyp/pv/memory.c hyp/pv/audit.c hyp/pv/ptwr.c \
           hyp/pv/descriptors.c hyp/pv/physdev.c hyp/pv/ptwr_insn.c hyp/pv/time.c
 
+# Event channels (hyp/events/), the scheduler (hyp/sched/), the boot-time domain tree (libfdt is
+# unpacked into build/ from Debian's linux-source-6.1, see hyp/boot/fdt.mk).
+HYP_EVENTS :=
+HYP_SCHED :=
+
 HYP_SRCS := $(HYP_ARCH) $(HYP_BOOT) $(HYP_CONSOLE) $(HYP_LIB) $(HYP_MM) $(HYP_TIME) \
-            $(HYP_DOMAIN) $(HYP_HYPERCALL) $(HYP_PV)
+            $(HYP_DOMAIN) $(HYP_HYPERCALL) $(HYP_PV) $(HYP_EVENTS) $(HYP_SCHED)

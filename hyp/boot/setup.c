@@ -218,7 +218,7 @@ static void start_dom0(void)
     pv_note_free_frames();
     d = pv_build_dom0(kernel, boot_info.nr_mods > 1 ? &boot_info.mods[1] : NULL, dom0_memory());
     if (d)
-        pv_run(&d->vcpu0);
+        pv_run(d->vcpu[0]);
 }
 
 static __noreturn void start_hyp_late(void *arg __unused)

@@ -16,18 +16,44 @@ static void release_shared_info(struct domain *d)
     mm_free_pages(d->shared_info, 0);
 }
 
-struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages)
+static void free_vcpus(struct domain *d)
+{
+    for (unsigned int i = 0; i < DOM_MAX_VCPUS; i++) {
+        xfree(d->vcpu[i]);
+        d->vcpu[i] = NULL;
+    }
+}
+
+/* d's vCPUs, zeroed, each knowing its domain and id; false if memory is short (none left). */
+static bool alloc_vcpus(struct domain *d, unsigned int nr)
+{
+    for (unsigned int i = 0; i < nr; i++) {
+        d->vcpu[i] = xzalloc(sizeof(struct vcpu));
+        if (!d->vcpu[i]) {
+            free_vcpus(d);
+            return false;
+        }
+        d->vcpu[i]->domain = d;
+        d->vcpu[i]->id = i;
+    }
+    d->nr_vcpus = nr;
+    return true;
+}
+
+struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages, unsigned int nr_vcpus)
 {
     struct domain *d = NULL;
     uint64_t flags;
 
-    if (id >= DOM_MAX_DOMAINS)
+    if (id >= DOM_MAX_DOMAINS || nr_vcpus == 0 || nr_vcpus > DOM_MAX_VCPUS)
         return NULL;
     d = xzalloc(sizeof(*d));
     if (!d)
         return NULL;
     d->shared_info = mm_alloc_pages(0);
-    if (!d->shared_info) {
+    if (!d->shared_info || !alloc_vcpus(d, nr_vcpus)) {
+        if (d->shared_info)
+            mm_free_pages(d->shared_info, 0);
         xfree(d);
         return NULL;
     }
@@ -41,11 +67,12 @@ struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages)
     d->privileged = privileged;
     d->max_pages = max_pages;
     d->page_head = PG_LIST_NONE;
-    d->vcpu0.domain = d;
+    d->refcnt = 1; /* the table's */
     flags = spin_lock_irqsave(&table_lock);
     if (domains[id]) {
         spin_unlock_irqrestore(&table_lock, flags);
         release_shared_info(d);
+        free_vcpus(d);
         xfree(d);
         return NULL;
     }
@@ -57,6 +84,34 @@ struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages)
 struct domain *dom_lookup(uint16_t id)
 {
     return id < DOM_MAX_DOMAINS ? domains[id] : NULL;
+}
+
+struct domain *dom_get(uint16_t id)
+{
+    struct domain *d = NULL;
+    uint64_t flags;
+
+    if (id >= DOM_MAX_DOMAINS)
+        return NULL;
+    flags = spin_lock_irqsave(&table_lock);
+    if (domains[id] && !domains[id]->dying) {
+        d = domains[id];
+        d->refcnt++;
+    }
+    spin_unlock_irqrestore(&table_lock, flags);
+    return d;
+}
+
+void dom_put(struct domain *d)
+{
+    uint64_t flags = spin_lock_irqsave(&table_lock);
+    bool last = --d->refcnt == 0;
+
+    spin_unlock_irqrestore(&table_lock, flags);
+    if (last) {
+        free_vcpus(d);
+        xfree(d);
+    }
 }
 
 /* Link a frame into d's list and make d its owner. Caller holds [d]. */
@@ -165,11 +220,13 @@ void dom_destroy(struct domain *d)
 
     if (domains[d->id] == d)
         domains[d->id] = NULL;
+    d->dying = true;
     spin_unlock_irqrestore(&table_lock, flags);
     dom_flush_tlbs(d); /* no CPU may keep a translation of a frame that goes back */
     frames_release(d, PG_LIST_NONE);
     release_shared_info(d);
-    xfree(d);
+    d->shared_info = NULL;
+    dom_put(d); /* the table's reference */
 }
 
 void dom_free_frame(struct domain *d, mfn_t mfn)

@@ -9,6 +9,9 @@
 #include "time/timer_queue.h"
 
 #define DOM_MAX_DOMAINS 64     /* domain ids 0 .. DOM_MAX_DOMAINS-1 */
+#define DOM_MAX_VCPUS 32       /* vCPUs per domain: the vcpu_info slots in shared_info */
+
+struct evt_domain;
 #define DOMID_FIRST_RESERVED 0x7ff0
 
 /* A guest's entry for one vector in its virtual IDT (set_trap_table). */
@@ -70,14 +73,28 @@ struct domain {
     uint64_t vm_assist;        /* [d] enabled VMASST_TYPE_* bits */
     bool shutdown;             /* [d] SCHEDOP_shutdown was called */
     unsigned int shutdown_reason;
-    struct vcpu vcpu0;
+    unsigned int nr_vcpus;     /* vcpu[0 .. nr_vcpus-1] exist; fixed at creation */
+    struct vcpu *vcpu[DOM_MAX_VCPUS];
+    struct evt_domain *evt;    /* event channels (hyp/events), NULL until evt_domain_init */
+    uint32_t refcnt;           /* [t] dom_get references, +1 while in the domain table */
+    bool dying;                /* [t] off the table: dom_get fails, the last dom_put frees */
 };
 
-/* Create domain id (< DOM_MAX_DOMAINS, not in use) with no memory; NULL if the id is taken or
- * out of range, or memory is short. */
-struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages);
-/* The domain with this id, or NULL. */
+/* Create domain id (< DOM_MAX_DOMAINS, not in use) with nr_vcpus vCPUs (1 .. DOM_MAX_VCPUS) and
+ * no memory; NULL if the id is taken or out of range, nr_vcpus is, or memory is short. */
+struct domain *dom_create(uint16_t id, bool privileged, uint64_t max_pages, unsigned int nr_vcpus);
+/* The domain with this id, or NULL. The caller must already hold a reference that keeps it
+ * alive (its own domain, or one from dom_get). */
 struct domain *dom_lookup(uint16_t id);
+/* A counted reference to domain id, or NULL if there is none or it is being destroyed. Any
+ * context (irqsave lock). Every successful dom_get is paired with a dom_put. */
+struct domain *dom_get(uint16_t id);
+void dom_put(struct domain *d);
+/* vCPU id of d, or NULL if out of range. */
+static inline struct vcpu *dom_vcpu(const struct domain *d, unsigned int id)
+{
+    return id < d->nr_vcpus ? d->vcpu[id] : NULL;
+}
 /*
  * Give d nr frames (scrubbed) under its max_pages: each is owned by d and linked into its list.
  * fn(ctx, i, mfn) is told frame i's machine frame number. All or nothing: returns 0, or
@@ -88,7 +105,8 @@ int dom_alloc_frames(struct domain *d, uint64_t nr, void (*fn)(void *ctx, uint64
 /* 2^order contiguous scrubbed frames for d under its max_pages (the first in *first); 0 or
  * -HV_ENOMEM. */
 int dom_alloc_extent(struct domain *d, unsigned int order, mfn_t *first);
-/* Tear d down: every frame goes back to the allocator, the shared_info page too; d is freed. */
+/* Tear d down: off the domain table, every frame goes back to the allocator, the shared_info page
+ * too; d itself is freed by the last dom_put (the table's reference is dropped here). */
 void dom_destroy(struct domain *d);
 /* Take one frame (no references left: the caller checked) from d back to the allocator;
  * its M2P entry becomes invalid. Caller holds [m]. */

@@ -155,7 +155,8 @@ static void audit_domain(struct audit *a, struct domain *d, uint64_t *owned_tota
     memset(a->gen, 0, a->nr_frames * sizeof(uint32_t));
     memset(a->typ, 0, a->nr_frames * sizeof(uint32_t));
     owned = count_domain(a, d);
-    count_vcpu(a, &d->vcpu0);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        count_vcpu(a, d->vcpu[i]);
     compare_domain(a, d);
     if (owned != d->nr_pages)
         problem3(a, "audit: d%lu owns %lu frames by the frame table, %lu by its count\n", d->id,

@@ -213,15 +213,15 @@ static void init_shared_info(struct domain *d)
 
     for (unsigned int i = 0; i < HV_LEGACY_MAX_VCPUS; i++)
         sh->vcpu_info[i].evtchn_upcall_mask = 1;
-    d->vcpu0.vcpu_info = &sh->vcpu_info[0];
-    pv_time_start(&d->vcpu0); /* valid before the guest's first instruction */
+    d->vcpu[0]->vcpu_info = &sh->vcpu_info[0];
+    pv_time_start(d->vcpu[0]); /* valid before the guest's first instruction */
 }
 
 /* Registers at entry (xg_dom_x86.c vcpu_x86_64): rip = entry, rsp = top of the boot stack,
  * rsi = start_info, IF set (events are masked in vcpu_info instead). */
 static void init_vcpu(struct build *b)
 {
-    struct vcpu *v = &b->d->vcpu0;
+    struct vcpu *v = b->d->vcpu[0];
 
     memset(&v->regs, 0, sizeof(v->regs));
     v->regs.rip = b->ki.entry;
@@ -322,7 +322,7 @@ struct domain *pv_build_dom0(const struct boot_module *kernel, const struct boot
     memset(&b, 0, sizeof(b));
     b.nr_pages = mem_bytes / PAGE_SIZE;
     b.p2m = xmalloc(b.nr_pages * sizeof(mfn_t));
-    b.d = dom_create(0, true, b.nr_pages);
+    b.d = dom_create(0, true, b.nr_pages, 1);
     if (b.p2m && b.d)
         rc = build(&b, kernel, initrd);
     xfree(b.p2m);
