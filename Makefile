@@ -15,7 +15,8 @@ endif
 # ---------------------------------------------------------------------------------------------
 # Debian packages the build and the tests need. `make deps` installs what is missing.
 DEPS := gcc make binutils python3 qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-        check pkg-config python3-pexpect bochs bochs-x bochsbios vgabios libxen-dev g++
+        check pkg-config python3-pexpect bochs bochs-x bochsbios vgabios libxen-dev g++ \
+        linux-source-6.1 device-tree-compiler
 # ---------------------------------------------------------------------------------------------
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -36,9 +37,10 @@ HYP_LDFLAGS := $(HYP_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-
         -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,-T,hyp/arch/hyp.ld
 
 include hyp/hyp.mk
+include hyp/boot/libfdt.mk
 
 HYP_OBJS := $(patsubst %.c,$(B)/%.o,$(filter %.c,$(HYP_SRCS))) \
-            $(patsubst %.S,$(B)/%.o,$(filter %.S,$(HYP_SRCS)))
+            $(patsubst %.S,$(B)/%.o,$(filter %.S,$(HYP_SRCS))) $(LIBFDT_OBJS)
 
 $(B)/hyp/%.o: hyp/%.c
 	@mkdir -p $(@D)

@@ -55,6 +55,7 @@ static inline uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0,
 static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
 static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
 static inline void invlpg(const void *va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
@@ -156,6 +157,9 @@ size_t raw_copy_guest(void *dst, const void *src, size_t n);
 size_t raw_clear_guest(void *dst, size_t n);
 /* Load sel into %gs (which also loads GS_BASE from the descriptor); 0, or -1 if it faulted. */
 int load_gs_selector(uint16_t sel);
+int load_ds_selector(uint16_t sel);
+int load_es_selector(uint16_t sel);
+int load_fs_selector(uint16_t sel);
 /* SMAP: allow (stac) and forbid again (clac) ring-0 access to user pages; no-ops without SMAP. */
 void guest_access_begin(void);
 void guest_access_end(void);
@@ -163,6 +167,8 @@ void guest_access_end(void);
 /* Load regs (which must sit at the top of this CPU's main stack) and return to the guest with
  * iretq. */
 void return_to_guest(struct cpu_regs *regs) __noreturn;
+/* Continue on the stack at rsp (16-byte aligned) with fn(arg); the old stack is abandoned. */
+void switch_stack_and_call(uint64_t rsp, void (*fn)(void *), void *arg) __noreturn;
 
 /* ---- traps.c ----------------------------------------------------------------------------- */
 /* Called by entry.S for every vector with interrupts off: vectors >= 32 go to irq_dispatch(),
@@ -197,6 +203,8 @@ void qemu_debug_exit(uint8_t code);
 #define VEC_TIMER 0xf0         /* local APIC timer */
 #define VEC_CALL_FUNCTION 0xf1 /* IPI: run a function */
 #define VEC_STOP 0xf2          /* IPI: halt for good */
+#define VEC_FLUSH_TLB 0xf3     /* IPI: flush this CPU's TLB (smp_flush_tlb_mask) */
+#define VEC_RESCHED 0xf4       /* IPI: nothing to do but leave; the way out checks the scheduler */
 #define VEC_SPURIOUS 0xff
 
 typedef void (*irq_handler_fn)(unsigned int irq, void *data);
@@ -274,6 +282,17 @@ int smp_call_function(unsigned int cpu, void (*fn)(void *), void *arg, bool wait
 /* Halt every other CPU (fatal errors, power-off), by NMI so that a CPU spinning with interrupts
  * off stops too; waits up to 10 ms for them. */
 void smp_stop_others(void);
+/*
+ * Flush the TLB of every online CPU in mask (this one directly) and return once all have done
+ * so. Any context, interrupts on or off: a CPU waiting here, or spinning on a lock, flushes for
+ * the others (smp_poll_flush), so two CPUs flushing each other with interrupts off cannot
+ * deadlock.
+ */
+void smp_flush_tlb_mask(uint64_t mask);
+/* Do a flush another CPU asked of this one, if any (spin loops call it). */
+void smp_poll_flush(void);
+/* Make cpu leave guest mode or its halt at once (VEC_RESCHED); no-op for this CPU. */
+void smp_send_resched(unsigned int cpu);
 /* From the NMI handler: true if this NMI is smp_stop_others() asking this CPU to stop. */
 bool smp_stopping(void);
 void smp_stop_self(void) __noreturn;

@@ -21,6 +21,8 @@ struct percpu {
     volatile bool online;
     uint64_t *gdt;         /* GDT_PAGES pages, zero but for the reserved entries */
     void *current_vcpu;    /* the vCPU this CPU runs (struct vcpu, owned by hyp/pv), or NULL */
+    volatile bool resched;  /* the scheduler wants to run on the way out (hyp/sched) */
+    unsigned int gdt_guest_loaded; /* guest GDT entries that may be non-zero (hyp/pv) */
     struct tss64 tss __attribute__((aligned(16)));
 };
 

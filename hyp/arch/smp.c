@@ -74,6 +74,58 @@ static void stop_irq(struct cpu_regs *regs __unused)
     smp_stop_self();
 }
 
+/* CPUs asked to flush their TLB; each clears its own bit once it has. */
+static volatile uint64_t flush_pending;
+
+void smp_poll_flush(void)
+{
+    uint64_t bit = 1ull << cpu_id();
+
+    if (__atomic_load_n(&flush_pending, __ATOMIC_ACQUIRE) & bit) {
+        write_cr3(read_cr3());
+        __atomic_fetch_and(&flush_pending, ~bit, __ATOMIC_RELEASE);
+    }
+}
+
+static void flush_irq(struct cpu_regs *regs __unused)
+{
+    smp_poll_flush();
+}
+
+void smp_flush_tlb_mask(uint64_t mask)
+{
+    unsigned int self = cpu_id();
+    uint64_t waited = 0, others = 0;
+
+    if (mask & (1ull << self))
+        write_cr3(read_cr3());
+    for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++)
+        if (cpu != self && (mask & (1ull << cpu)) && percpu_blocks[cpu].online)
+            others |= 1ull << cpu;
+    if (!others)
+        return;
+    __atomic_fetch_or(&flush_pending, others, __ATOMIC_SEQ_CST);
+    for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++)
+        if (others & (1ull << cpu))
+            apic_send_ipi(percpu_blocks[cpu].apic_id, VEC_FLUSH_TLB);
+    while (__atomic_load_n(&flush_pending, __ATOMIC_ACQUIRE) & others) {
+        smp_poll_flush();
+        cpu_relax();
+        if (++waited == 1000000000ull)
+            panic("smp_flush_tlb_mask: CPUs 0x%lx do not answer", others);
+    }
+}
+
+static void resched_irq(struct cpu_regs *regs __unused)
+{
+}
+
+void smp_send_resched(unsigned int cpu)
+{
+    if (cpu != cpu_id() && cpu < MAX_CPUS && percpu_blocks[cpu].online)
+        apic_send_ipi(percpu_blocks[cpu].apic_id, VEC_RESCHED);
+}
+
 /* The boot CPU's logical number is 0, whatever its APIC id. */
 void smp_prepare_bsp(void)
 {
@@ -81,6 +133,8 @@ void smp_prepare_bsp(void)
     percpu_blocks[0].online = true;
     irq_set_local_handler(VEC_CALL_FUNCTION, call_function_irq);
     irq_set_local_handler(VEC_STOP, stop_irq);
+    irq_set_local_handler(VEC_FLUSH_TLB, flush_irq);
+    irq_set_local_handler(VEC_RESCHED, resched_irq);
 }
 
 static void ap_entry(unsigned int cpu)

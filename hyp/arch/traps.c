@@ -155,6 +155,7 @@ void trap_dispatch(struct cpu_regs *regs)
     guest_access_end();
     if (regs->vector == VEC_SYSCALL) {
         pv_syscall(regs);
+        pv_exit_to_guest(regs);
         return;
     }
     if (regs->vector == 2 && smp_stopping())
@@ -163,12 +164,15 @@ void trap_dispatch(struct cpu_regs *regs)
     if (regs->vector < 32 && (regs->cs & 3) == 3 && regs->vector != 2 && regs->vector != 8 &&
         regs->vector != 18) {
         pv_exception(regs);
+        pv_exit_to_guest(regs);
         return;
     }
     if ((regs->vector == 14 || regs->vector == 13 || regs->vector == 11) && fixup_exception(regs))
         return;
     if (regs->vector >= 32) {
         irq_dispatch(regs);
+        if ((regs->cs & 3) == 3)
+            pv_exit_to_guest(regs);
         return;
     }
     name = exception_names[regs->vector];

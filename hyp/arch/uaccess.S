@@ -38,8 +38,30 @@ load_gs_selector:
 6:      mov     $-1, %eax
         ret
 
+/* int load_{ds,es,fs}_selector(uint16_t sel): the same for %ds, %es and %fs. */
+        .globl load_ds_selector
+load_ds_selector:
+        xor     %eax, %eax
+10:     mov     %di, %ds
+        ret
+        .globl load_es_selector
+load_es_selector:
+        xor     %eax, %eax
+11:     mov     %di, %es
+        ret
+        .globl load_fs_selector
+load_fs_selector:
+        xor     %eax, %eax
+12:     mov     %di, %fs
+        ret
+13:     mov     $-1, %eax
+        ret
+
         .section .ex_table, "a"
         .balign 8
+        .quad 10b, 13b
+        .quad 11b, 13b
+        .quad 12b, 13b
         .quad 1b, 2b
         .quad 7b, 8b
         .quad 3b, 4b

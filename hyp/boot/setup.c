@@ -6,13 +6,16 @@
 #include "boot/boot.h"
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
+#include "boot/domtree.h"
 #include "boot/multiboot2.h"
 #include "boot/pvh.h"
 #include "boot/test_fault.h"
 #include "console/console.h"
 #include "domain/domain.h"
+#include "events/events.h"
 #include "mm/mm.h"
 #include "pv/pv.h"
+#include "sched/sched.h"
 #include "time/time.h"
 
 #define HEARTH_VERSION "0.1.0"
@@ -21,7 +24,6 @@
 #define MBI_MAX_BYTES MiB(1)
 
 void start_hyp(uint32_t loader, uint32_t magic, uint32_t info_pa);
-void switch_stack_and_call(uint64_t rsp, void (*fn)(void *), void *arg) __noreturn;
 
 static struct boot_info boot_info;
 static uint64_t tsc_at_entry;
@@ -156,20 +158,7 @@ static void ap_main(void)
 {
     time_init_cpu();
     smp_ap_online();
-    for (;;)
-        safe_halt();
-}
-
-static __noreturn void idle_loop(void)
-{
-    for (;;) {
-        keys_poll();
-        irq_disable();
-        if (console_input_pending())
-            irq_enable();
-        else
-            safe_halt();
-    }
+    sched_start_cpu();
 }
 
 static void print_summary(void)
@@ -202,23 +191,93 @@ static uint64_t dom0_memory(void)
     return ALIGN_DOWN(MIN(DOM0_MEM_DEFAULT, avail), PAGE_SIZE);
 }
 
-/* dom0 comes from the first module when it is an ELF image (the second module, if any, is its
- * initrd); without one Hearth stays in its idle loop with the debug keys. */
-static void start_dom0(void)
+/* Hand a built domain to event channels and the scheduler and start its vCPU 0; on failure
+ * the domain is destroyed. */
+static void start_domain(struct domain *d, const struct boot_domain *bd)
 {
-    const struct boot_module *kernel = &boot_info.mods[0];
+    if (evt_domain_init(d, bd->max_evtchn_port) < 0 ||
+        sched_dom_init(d, bd->weight, bd->cap, bd->cpu_affinity) < 0) {
+        printk(KERN_ERR "d%u (%s): no memory for its event channels or scheduling\n", d->id,
+               bd->name);
+        sched_dom_abort(d);
+        evt_domain_destroy(d);
+        dom_destroy(d);
+        return;
+    }
+    sched_vcpu_up(d->vcpu[0]);
+}
+
+static void build_one(const struct boot_domain *bd)
+{
+    struct pv_domain_config cfg = {
+        .domid = bd->domid,
+        .privileged = bd->privileged,
+        .kernel = &bd->kernel,
+        .initrd = bd->has_ramdisk ? &bd->ramdisk : NULL,
+        .mem_bytes = bd->mem_bytes,
+        .nr_vcpus = bd->nr_vcpus,
+        .cmdline = bd->cmdline,
+    };
     struct domain *d;
+
+    d = pv_build_domain(&cfg);
+    if (d)
+        start_domain(d, bd);
+    else
+        printk(KERN_ERR "d%u (%s): not built\n", bd->domid, bd->name);
+}
+
+/* The boot-time domains of the device tree in module tree (several may fail; the rest boot). */
+static void start_tree_domains(unsigned int tree)
+{
+    static struct boot_domain doms[DOMTREE_MAX_DOMAINS]; /* boot CPU, once */
+    const struct boot_module *m = &boot_info.mods[tree];
+    unsigned int n = domtree_parse(maddr_to_virt(m->start), m->end - m->start, m->start,
+                                   boot_info.mods, boot_info.nr_mods, tree, doms,
+                                   DOMTREE_MAX_DOMAINS);
+
+    printk("Device tree in module %u: %u domain%s\n", tree, n, n == 1 ? "" : "s");
+    for (unsigned int i = 0; i < n; i++) {
+        printk("Building d%u (%s) from the device tree\n", doms[i].domid, doms[i].name);
+        build_one(&doms[i]);
+    }
+}
+
+/* dom0 comes from the first module when it is an ELF image (the second module, if any, is its
+ * initrd); a device tree among the modules describes every boot-time domain instead. Without
+ * either Hearth stays in its idle loop with the debug keys. */
+static void start_domains(void)
+{
+    static struct boot_domain dom0; /* boot CPU, once */
+    const struct boot_module *kernel = &boot_info.mods[0];
 
     if (!boot_info.nr_mods)
         return;
+    pv_note_free_frames();
+    for (unsigned int i = 0; i < boot_info.nr_mods; i++) {
+        const struct boot_module *m = &boot_info.mods[i];
+
+        if (domtree_is_fdt(maddr_to_virt(m->start), m->end - m->start)) {
+            start_tree_domains(i);
+            return;
+        }
+    }
     if (kernel->end - kernel->start < 4 || memcmp(maddr_to_virt(kernel->start), "\177ELF", 4)) {
         printk("dom0: module 0 is not an ELF image: no dom0\n");
         return;
     }
-    pv_note_free_frames();
-    d = pv_build_dom0(kernel, boot_info.nr_mods > 1 ? &boot_info.mods[1] : NULL, dom0_memory());
-    if (d)
-        pv_run(d->vcpu[0]);
+    memcpy(dom0.name, "dom0", 5);
+    dom0.privileged = true;
+    dom0.kernel = *kernel;
+    dom0.has_ramdisk = boot_info.nr_mods > 1;
+    if (dom0.has_ramdisk)
+        dom0.ramdisk = boot_info.mods[1];
+    dom0.mem_bytes = dom0_memory();
+    dom0.nr_vcpus = 1;
+    memcpy(dom0.cmdline, kernel->string, strnlen(kernel->string, sizeof(dom0.cmdline) - 1));
+    dom0.max_evtchn_port = 1023;
+    dom0.cpu_affinity = ~0ull;
+    build_one(&dom0);
 }
 
 static __noreturn void start_hyp_late(void *arg __unused)
@@ -233,14 +292,15 @@ static __noreturn void start_hyp_late(void *arg __unused)
     register_keys();
     irq_enable();
     console_init_irq();
+    sched_init();
     smp_boot(ap_main);
     print_summary();
     if (opt.test_fault[0] && !test_fault_run(opt.test_fault))
         printk(KERN_WARNING "cmdline: bad value '%s' for option 'test_fault' (kinds: %s)\n",
                opt.test_fault, TEST_FAULT_KINDS);
     printk(KERN_ERR "Hearth ready. Debug keys: press 'h' for help.\n");
-    start_dom0();
-    idle_loop();
+    start_domains();
+    sched_start_cpu();
 }
 
 /* Entry from boot.S on the boot CPU, in long mode on the boot page tables, interrupts off. */

@@ -1,5 +1,6 @@
 /* domain.c - domain life cycle and the frames a domain owns. */
 #include "domain/domain.h"
+#include "events/events.h"
 #include "hv/errno.h"
 
 /* Lock legend: [t] table_lock (irqsave). */
@@ -86,6 +87,15 @@ struct domain *dom_lookup(uint16_t id)
     return id < DOM_MAX_DOMAINS ? domains[id] : NULL;
 }
 
+unsigned int dom_nr_domains(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int id = 0; id < DOM_MAX_DOMAINS; id++)
+        n += __atomic_load_n(&domains[id], __ATOMIC_RELAXED) != NULL;
+    return n;
+}
+
 struct domain *dom_get(uint16_t id)
 {
     struct domain *d = NULL;
@@ -109,6 +119,7 @@ void dom_put(struct domain *d)
 
     spin_unlock_irqrestore(&table_lock, flags);
     if (last) {
+        evt_domain_free(d); /* no one can reach its ports any more */
         free_vcpus(d);
         xfree(d);
     }
@@ -245,19 +256,10 @@ void dom_free_frame(struct domain *d, mfn_t mfn)
     frame_reset(mfn);
 }
 
-static void flush_local(void *unused)
-{
-    (void)unused;
-    write_cr3(read_cr3());
-}
-
 void dom_flush_tlbs(struct domain *d)
 {
-    uint64_t mask = __atomic_load_n(&d->dirty_cpus, __ATOMIC_ACQUIRE);
-
-    for (unsigned int cpu = 0; mask; cpu++, mask >>= 1)
-        if (mask & 1)
-            smp_call_function(cpu, flush_local, NULL, true);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the page-table changes before reading the set */
+    smp_flush_tlb_mask(__atomic_load_n(&d->dirty_cpus, __ATOMIC_ACQUIRE));
 }
 
 /* The type system's hook (mm/ptype.h). */

@@ -7,11 +7,14 @@
 #include "lib/spinlock.h"
 #include "mm/mm.h"
 #include "time/timer_queue.h"
+#include "hv/vcpu.h"
 
 #define DOM_MAX_DOMAINS 64     /* domain ids 0 .. DOM_MAX_DOMAINS-1 */
 #define DOM_MAX_VCPUS 32       /* vCPUs per domain: the vcpu_info slots in shared_info */
 
 struct evt_domain;
+struct cs_unit;
+struct cs_dom;
 #define DOMID_FIRST_RESERVED 0x7ff0
 
 /* A guest's entry for one vector in its virtual IDT (set_trap_table). */
@@ -21,8 +24,9 @@ struct guest_trap {
 };
 
 /*
- * A virtual CPU. Lock legend: everything is the vCPU's own and touched only by the CPU running
- * it (one vCPU per domain, run on the boot CPU, until the scheduler issue).
+ * A virtual CPU. Lock legend: [s] the scheduler's lock (hyp/sched); everything else is the
+ * vCPU's own, touched only by the CPU running it (or while it runs nowhere: before its first
+ * run, while it is offline and descheduled).
  */
 struct vcpu {
     struct domain *domain;
@@ -52,6 +56,21 @@ struct vcpu {
     unsigned int ldt_ents;     /* entries of the guest's LDT (0: none) */
     uint64_t *ldt_shadow;      /* the checked copy the CPU uses (8192 entries; NULL until used) */
     struct soft_timer time_refresh; /* republishes its vcpu_time_info (pv/time.c) */
+    uint16_t sel_ds, sel_es, sel_fs, sel_gs; /* data selectors while it does not run */
+    uint64_t affinity;         /* hard affinity: the physical CPUs it may run on */
+    /* hyp/sched */
+    struct cs_unit *unit;      /* [s] the policy's view of it */
+    bool initialised;          /* [s] has a register state (built, or VCPUOP_initialise) */
+    bool init_claimed;         /* set once by the one VCPUOP_initialise that may proceed */
+    bool up;                   /* [s] VCPUOP_up (vCPU 0: from the start) and not down */
+    bool blocked;              /* [s] waits for an event (block) or a port (poll) */
+    bool polling;              /* [s] ... for one of poll_ports (SCHEDOP_poll) */
+    unsigned int nr_poll_ports;
+    uint32_t poll_ports[128];  /* [s] */
+    struct soft_timer poll_timer, singleshot_timer, periodic_timer;
+    uint64_t periodic_period;  /* ns, 0: no periodic timer */
+    struct hv_vcpu_runstate_info runstate; /* [s] */
+    uint64_t runstate_guest;   /* guest VA of its copy (0: none) */
 };
 
 /*
@@ -76,6 +95,8 @@ struct domain {
     unsigned int nr_vcpus;     /* vcpu[0 .. nr_vcpus-1] exist; fixed at creation */
     struct vcpu *vcpu[DOM_MAX_VCPUS];
     struct evt_domain *evt;    /* event channels (hyp/events), NULL until evt_domain_init */
+    struct cs_dom *sched;      /* the scheduler's view (weight, cap) */
+    bool destroying;           /* [s] its vCPUs are offline; one CPU tears it down */
     uint32_t refcnt;           /* [t] dom_get references, +1 while in the domain table */
     bool dying;                /* [t] off the table: dom_get fails, the last dom_put frees */
 };
@@ -90,6 +111,8 @@ struct domain *dom_lookup(uint16_t id);
  * context (irqsave lock). Every successful dom_get is paired with a dom_put. */
 struct domain *dom_get(uint16_t id);
 void dom_put(struct domain *d);
+/* Domains in the table now. */
+unsigned int dom_nr_domains(void);
 /* vCPU id of d, or NULL if out of range. */
 static inline struct vcpu *dom_vcpu(const struct domain *d, unsigned int id)
 {

@@ -1,6 +1,7 @@
 /* hypercall.c - the hypercall table and multicall. Handlers live with their subsystem; this file
  * only routes. */
 #include "domain/domain.h"
+#include "events/events.h"
 #include "hypercall/hypercall.h"
 #include "pv/pv.h"
 
@@ -27,6 +28,9 @@ static const hc_handler hc_table[HC_TABLE_SIZE] = {
     [HV_HYPERCALL_iret] = pv_hc_iret,
     [HV_HYPERCALL_set_segment_base] = pv_hc_set_segment_base,
     [HV_HYPERCALL_sched_op] = hc_sched_op,
+    [HV_HYPERCALL_set_timer_op] = hc_set_timer_op,
+    [HV_HYPERCALL_vcpu_op] = hc_vcpu_op,
+    [HV_HYPERCALL_event_channel_op] = evt_hc_event_channel_op,
     [HV_HYPERCALL_callback_op] = pv_hc_callback_op,
     [HV_HYPERCALL_physdev_op] = pv_hc_physdev_op,
 };

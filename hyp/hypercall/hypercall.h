@@ -56,6 +56,8 @@ long hc_console_io(struct hc_call *c);
 long hc_xen_version(struct hc_call *c);
 long hc_sched_op(struct hc_call *c);
 long hc_vm_assist(struct hc_call *c);
+long hc_set_timer_op(struct hc_call *c);
+long hc_vcpu_op(struct hc_call *c);
 long hc_multicall(struct hc_call *c);
 
 #endif /* HYP_HYPERCALL_HYPERCALL_H */

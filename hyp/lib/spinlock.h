@@ -15,8 +15,11 @@ static inline void spin_lock(struct spinlock *l)
 {
     uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
 
-    while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+    /* Flush requests are served while waiting: the holder may be waiting for this CPU's flush. */
+    while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
         cpu_relax();
+        smp_poll_flush();
+    }
 }
 
 static inline void spin_unlock(struct spinlock *l)

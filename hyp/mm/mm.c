@@ -332,6 +332,14 @@ struct page_info *mm_frame(mfn_t mfn)
     return mfn < max_pfn ? &frame_table[mfn] : NULL;
 }
 
+uint64_t mm_free_frames(void)
+{
+    struct mm_stats st;
+
+    mm_stats(&st);
+    return st.free;
+}
+
 void mm_stats(struct mm_stats *st)
 {
     uint64_t flags = spin_lock_irqsave(&heap_lock);

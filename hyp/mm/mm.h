@@ -73,6 +73,8 @@ struct mm_stats {
     uint64_t firmware; /* usable in the map but kept out (first MiB, the loader's data) */
 };
 void mm_stats(struct mm_stats *st);
+/* Free frames now. */
+uint64_t mm_free_frames(void);
 
 /* xmalloc.c: small-object allocator over mm_alloc_pages. NULL on failure; xfree(NULL) is a
  * no-op; xzalloc zeroes. Any CPU, any context except NMI. */

@@ -181,7 +181,8 @@ static void audit_global(struct audit *a, uint64_t owned_total)
                 st.total, st.free + st.hyp + st.firmware + owned_total);
 }
 
-unsigned long pv_audit(void)
+/* Audit one domain (only), or every domain and the global frame counts (only NULL). */
+static unsigned long audit_run(struct domain *only)
 {
     struct audit a = {.nr_frames = mm_max_mfn()};
     unsigned int order = 0;
@@ -196,17 +197,34 @@ unsigned long pv_audit(void)
         a.problems = 1;
         goto out;
     }
-    for (unsigned int id = 0; id < DOM_MAX_DOMAINS; id++)
-        if (dom_lookup((uint16_t)id))
-            audit_domain(&a, dom_lookup((uint16_t)id), &owned_total);
+    for (unsigned int id = 0; id < DOM_MAX_DOMAINS; id++) {
+        struct domain *d = only ? (id ? NULL : only) : dom_get((uint16_t)id);
+
+        if (!d)
+            continue;
+        audit_domain(&a, d, &owned_total);
+        if (!only)
+            dom_put(d);
+    }
     mm_free_pages(a.typ, order); /* before the global count: these are the audit's own */
     mm_free_pages(a.gen, order);
     a.typ = a.gen = NULL;
-    audit_global(&a, owned_total);
+    if (!only)
+        audit_global(&a, owned_total);
 out:
     mm_free_pages(a.typ, order);
     mm_free_pages(a.gen, order);
     return a.problems;
+}
+
+unsigned long pv_audit(void)
+{
+    return audit_run(NULL);
+}
+
+unsigned long pv_audit_domain(struct domain *d)
+{
+    return audit_run(d);
 }
 
 /* hearth_op(cmd): Hearth's debug hypercall (hv/hypercall.h), for the privileged domain. */

@@ -1,4 +1,4 @@
-/* build.c - the PV domain builder for boot-time domains (dom0): Xen's start-of-day layout, so
+/* build.c - the PV domain builder for boot-time domains (dom0 and the device tree's): Xen's start-of-day layout, so
  * that kernels built for Xen boot unchanged (shared/reference/xen-pv-abi.md section 1). */
 #include "domain/elf.h"
 #include "hv/elfnote.h"
@@ -86,8 +86,8 @@ static int layout(struct build *b, uint64_t initrd_len)
     if (b->ki.unmapped_initrd)
         b->initrd_pfn = b->end_pfn;
     if (b->end_pfn + (b->ki.unmapped_initrd ? b->initrd_pages : 0) > b->nr_pages) {
-        printk(KERN_ERR "dom0: %lu pages of memory cannot hold the initial layout (%lu pages)\n",
-               (unsigned long)b->nr_pages, (unsigned long)b->end_pfn);
+        printk(KERN_ERR "d%u: %lu pages of memory cannot hold the initial layout (%lu pages)\n",
+               b->d->id, (unsigned long)b->nr_pages, (unsigned long)b->end_pfn);
         return -HV_ENOMEM;
     }
     return 0;
@@ -192,7 +192,7 @@ static void fill_start_info(struct build *b, const char *cmdline, uint64_t initr
     memcpy(si->magic, HV_START_INFO_MAGIC, sizeof(HV_START_INFO_MAGIC));
     si->nr_pages = b->nr_pages;
     si->shared_info = virt_to_maddr(b->d->shared_info);
-    si->flags = HV_SIF_PRIVILEGED | HV_SIF_INITDOMAIN;
+    si->flags = b->d->privileged ? HV_SIF_PRIVILEGED | HV_SIF_INITDOMAIN : 0;
     si->store_mfn = b->p2m[b->store_pfn];
     si->pt_base = pfn_to_gva(b, b->pt_pfn);
     si->nr_pt_frames = b->nr_pt;
@@ -213,8 +213,10 @@ static void init_shared_info(struct domain *d)
 
     for (unsigned int i = 0; i < HV_LEGACY_MAX_VCPUS; i++)
         sh->vcpu_info[i].evtchn_upcall_mask = 1;
-    d->vcpu[0]->vcpu_info = &sh->vcpu_info[0];
-    pv_time_start(d->vcpu[0]); /* valid before the guest's first instruction */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        d->vcpu[i]->vcpu_info = &sh->vcpu_info[i];
+        pv_time_start(d->vcpu[i]); /* valid before the guest's first instruction */
+    }
 }
 
 /* Registers at entry (xg_dom_x86.c vcpu_x86_64): rip = entry, rsp = top of the boot stack,
@@ -234,6 +236,7 @@ static void init_vcpu(struct build *b)
     v->kernel_root = b->p2m[b->pt_pfn] << PAGE_SHIFT;
     v->kernel_sp = v->regs.rsp;
     v->kernel_ss = FLAT_RING3_DS;
+    v->initialised = v->init_claimed = true;
 }
 
 /* Type the tables as Xen's builder does (pin the L4: a full validation that also types every
@@ -250,7 +253,7 @@ static int type_page_tables(struct build *b)
         rc = pt_get_page_and_type(&b->d->pt, l4, PGT_L4, &w);
     spin_unlock(&b->d->mm_lock);
     if (rc) {
-        printk(KERN_ERR "dom0: initial page tables refused (%d)\n", rc);
+        printk(KERN_ERR "d%u: initial page tables refused (%d)\n", b->d->id, rc);
         return rc;
     }
     for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
@@ -269,32 +272,32 @@ static void copy_initrd(struct build *b, const struct boot_module *initrd)
 }
 
 /* Check the Xen notes as libelf does: a generic loader or a Linux guest, interface xen-3.0. */
-static int check_notes(const struct pv_kernel_info *ki)
+static int check_notes(uint16_t id, const struct pv_kernel_info *ki)
 {
     if (strncmp(ki->xen_version, "xen-3.0", 7)) {
-        printk(KERN_ERR "dom0: kernel asks for interface '%s', not xen-3.0\n", ki->xen_version);
+        printk(KERN_ERR "d%u: kernel asks for interface '%s', not xen-3.0\n", id, ki->xen_version);
         return -HV_EINVAL;
     }
     if (strncmp(ki->loader, "generic", 7) && strncmp(ki->guest_os, "linux", 5)) {
-        printk(KERN_ERR "dom0: kernel has neither LOADER=generic nor GUEST_OS=linux\n");
+        printk(KERN_ERR "d%u: kernel has neither LOADER=generic nor GUEST_OS=linux\n", id);
         return -HV_EINVAL;
     }
     return 0;
 }
 
 static int build(struct build *b, const struct boot_module *kernel,
-                 const struct boot_module *initrd)
+                 const struct boot_module *initrd, const char *cmdline)
 {
     const void *image = maddr_to_virt(kernel->start);
     size_t size = kernel->end - kernel->start;
     uint64_t initrd_len = initrd ? initrd->end - initrd->start : 0;
     int rc;
 
-    if ((rc = elf_parse_pv_kernel(image, size, &b->ki)) < 0 || (rc = check_notes(&b->ki)) < 0 ||
+    if ((rc = elf_parse_pv_kernel(image, size, &b->ki)) < 0 || (rc = check_notes(b->d->id, &b->ki)) < 0 ||
         (rc = layout(b, initrd_len)) < 0)
         return rc;
     if ((rc = dom_alloc_frames(b->d, b->nr_pages, record_p2m, b)) < 0) {
-        printk(KERN_ERR "dom0: not enough free memory for %lu pages\n",
+        printk(KERN_ERR "d%u: not enough free memory for %lu pages\n", b->d->id,
                (unsigned long)b->nr_pages);
         return rc;
     }
@@ -308,32 +311,35 @@ static int build(struct build *b, const struct boot_module *kernel,
     if (b->ki.has_hypercall_page)
         fill_hypercall_page(b);
     init_shared_info(b->d);
-    fill_start_info(b, kernel->string, initrd_len);
+    fill_start_info(b, cmdline, initrd_len);
     init_vcpu(b);
     return type_page_tables(b);
 }
 
-struct domain *pv_build_dom0(const struct boot_module *kernel, const struct boot_module *initrd,
-                             uint64_t mem_bytes)
+struct domain *pv_build_domain(const struct pv_domain_config *cfg)
 {
     struct build b;
     int rc = -HV_ENOMEM;
 
     memset(&b, 0, sizeof(b));
-    b.nr_pages = mem_bytes / PAGE_SIZE;
+    b.nr_pages = cfg->mem_bytes / PAGE_SIZE;
     b.p2m = xmalloc(b.nr_pages * sizeof(mfn_t));
-    b.d = dom_create(0, true, b.nr_pages, 1);
+    b.d = dom_create(cfg->domid, cfg->privileged, b.nr_pages, cfg->nr_vcpus);
+    if (!b.d)
+        printk(KERN_ERR "d%u: cannot create the domain (id in use, bad vCPU count, or no memory)\n",
+               cfg->domid);
     if (b.p2m && b.d)
-        rc = build(&b, kernel, initrd);
+        rc = build(&b, cfg->kernel, cfg->initrd, cfg->cmdline);
     xfree(b.p2m);
     if (rc < 0) {
-        printk(KERN_ERR "dom0: build failed (error %d)\n", rc);
+        printk(KERN_ERR "d%u: build failed (error %d)\n", cfg->domid, rc);
         if (b.d)
             dom_destroy(b.d);
         return NULL;
     }
-    printk("dom0: %lu MiB, kernel [0x%lx-0x%lx) entry 0x%lx, %lu page-table frames%s\n",
-           (unsigned long)(mem_bytes >> 20), (unsigned long)b.ki.virt_kstart,
+    printk("d%u: %lu MiB, %u vCPU%s, kernel [0x%lx-0x%lx) entry 0x%lx, %lu page-table frames%s\n",
+           cfg->domid, (unsigned long)(cfg->mem_bytes >> 20), cfg->nr_vcpus,
+           cfg->nr_vcpus == 1 ? "" : "s", (unsigned long)b.ki.virt_kstart,
            (unsigned long)b.ki.virt_kend, (unsigned long)b.ki.entry, (unsigned long)b.nr_pt,
            b.ki.has_hypercall_page ? ", hypercall page" : "");
     return b.d;

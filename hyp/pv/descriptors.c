@@ -29,13 +29,17 @@ bool pv_descriptor_check(uint64_t *desc)
     return true;
 }
 
-/* Put the checked descriptors into this CPU's GDT, zeroing the rest of the guest part. */
+/* Put the checked descriptors into this CPU's GDT, zeroing what an earlier vCPU left of the
+ * guest part. */
 static void load_gdt(struct vcpu *v, const uint64_t *entries)
 {
-    uint64_t *gdt = this_cpu()->gdt;
+    struct percpu *pc = this_cpu();
 
-    memcpy(gdt, entries, v->gdt_entries * sizeof(uint64_t));
-    memset(gdt + v->gdt_entries, 0, (GDT_GUEST_ENTRIES - v->gdt_entries) * sizeof(uint64_t));
+    memcpy(pc->gdt, entries, v->gdt_entries * sizeof(uint64_t));
+    if (pc->gdt_guest_loaded > v->gdt_entries)
+        memset(pc->gdt + v->gdt_entries, 0,
+               (pc->gdt_guest_loaded - v->gdt_entries) * sizeof(uint64_t));
+    pc->gdt_guest_loaded = v->gdt_entries;
 }
 
 /* Read the descriptors once into buf, checking each; false at the first refused one. */
@@ -50,6 +54,21 @@ static bool copy_checked(const uint64_t *frames, unsigned int entries, uint64_t 
         buf[i] = d;
     }
     return true;
+}
+
+void pv_load_gdt(struct vcpu *v)
+{
+    struct percpu *pc = this_cpu();
+
+    /* The frames hold the descriptor-page type: only update_descriptor, which checks, changes
+     * them, so every entry passes again. */
+    if (!copy_checked(v->gdt_frames, v->gdt_entries, pc->gdt))
+        panic("pv_load_gdt: d%u v%u has a refused descriptor in a typed frame", v->domain->id,
+              v->id);
+    if (pc->gdt_guest_loaded > v->gdt_entries)
+        memset(pc->gdt + v->gdt_entries, 0,
+               (pc->gdt_guest_loaded - v->gdt_entries) * sizeof(uint64_t));
+    pc->gdt_guest_loaded = v->gdt_entries;
 }
 
 unsigned int pv_gdt_frames(const struct vcpu *v)
@@ -84,19 +103,15 @@ static void put_desc_frames(struct pv_mm *m, const uint64_t *frames, unsigned in
  * not the domain's or is in use as another type, or a refused descriptor; -HV_EFAULT for an
  * unreadable list; -HV_ENOMEM. On failure the old GDT stays.
  */
-long pv_hc_set_gdt(struct hc_call *c)
+long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries, bool load)
 {
-    struct vcpu *v = c->v;
-    uint64_t list = c->arg[0], frames[14];
-    unsigned int entries = (unsigned int)c->arg[1], nr = DIV_ROUND_UP(entries, DESC_PER_FRAME);
+    unsigned int nr = DIV_ROUND_UP(entries, DESC_PER_FRAME);
     struct pv_mm m;
     uint64_t *buf;
     long rc;
 
-    if (c->arg[1] > GDT_GUEST_ENTRIES)
+    if (entries > GDT_GUEST_ENTRIES)
         return -HV_EINVAL;
-    if (copy_from_guest(frames, list, nr * sizeof(uint64_t)))
-        return -HV_EFAULT;
     buf = xmalloc(GDT_GUEST_ENTRIES * sizeof(uint64_t));
     if (!buf)
         return -HV_ENOMEM;
@@ -111,11 +126,24 @@ long pv_hc_set_gdt(struct hc_call *c)
     put_desc_frames(&m, v->gdt_frames, pv_gdt_frames(v));
     memcpy(v->gdt_frames, frames, nr * sizeof(uint64_t));
     v->gdt_entries = entries;
-    load_gdt(v, buf);
+    if (load)
+        load_gdt(v, buf);
 out:
     pv_mm_end(&m);
     xfree(buf);
     return rc;
+}
+
+long pv_hc_set_gdt(struct hc_call *c)
+{
+    uint64_t frames[14];
+    unsigned int nr = DIV_ROUND_UP((unsigned int)c->arg[1], DESC_PER_FRAME);
+
+    if (c->arg[1] > GDT_GUEST_ENTRIES)
+        return -HV_EINVAL;
+    if (copy_from_guest(frames, c->arg[0], nr * sizeof(uint64_t)))
+        return -HV_EFAULT;
+    return pv_set_gdt(c->v, frames, (unsigned int)c->arg[1], true);
 }
 
 /* Is mfn one of d's frames in use as a descriptor page? */

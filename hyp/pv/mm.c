@@ -276,7 +276,7 @@ int pv_set_root(struct pv_mm *m, mfn_t mfn, bool user)
     *root = mfn << PAGE_SHIFT;
     if (old)
         pt_put_page_and_type(&m->d->pt, old >> PAGE_SHIFT);
-    if (user == !v->in_kernel && *root)
+    if (v == pv_current() && user == !v->in_kernel && *root)
         write_cr3(*root);
     return 0;
 }

@@ -4,16 +4,11 @@
 #include "console/console.h"
 #include "hv/sched.h"
 #include "pv/pv_private.h"
+#include "sched/sched.h"
 
 struct vcpu *pv_current(void)
 {
     return this_cpu()->current_vcpu;
-}
-
-/* The frame of the guest's registers: where every entry from ring 3 saves them. */
-static struct cpu_regs *guest_frame(void)
-{
-    return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
 }
 
 static void load_gs_base(struct vcpu *v)
@@ -28,18 +23,11 @@ void pv_toggle_mode(struct vcpu *v)
     load_gs_base(v);
 }
 
-void pv_run(struct vcpu *v)
+void pv_exit_to_guest(struct cpu_regs *frame)
 {
-    struct cpu_regs *frame = guest_frame();
-
-    this_cpu()->current_vcpu = v;
-    __atomic_fetch_or(&v->domain->dirty_cpus, 1ull << cpu_id(), __ATOMIC_SEQ_CST);
-    write_cr3(v->in_kernel ? v->kernel_root : v->user_root);
-    wrmsr(MSR_FS_BASE, v->fs_base);
-    load_gs_base(v);
-    __asm__ volatile("fninit");
-    *frame = v->regs;
-    return_to_guest(frame);
+    if (this_cpu()->resched)
+        sched_switch(frame); /* may load another vCPU into frame, or go idle for good */
+    pv_deliver_events(pv_current(), frame);
 }
 
 void pv_syscall(struct cpu_regs *regs)
@@ -56,12 +44,10 @@ void pv_syscall(struct cpu_regs *regs)
             pv_bounce(v, regs, 6, false, 0);
             return;
         }
-        pv_bounce(v, regs, 0x100, false, 0);
+        pv_bounce(v, regs, PV_BOUNCE_SYSCALL, false, 0);
         return;
     }
     regs->rax = (uint64_t)hc_dispatch(v, regs, regs->rax, arg);
-    if (v->domain->shutdown)
-        pv_domain_shutdown(v, regs);
 }
 
 /* Vectors whose exceptions carry an error code. */
@@ -114,67 +100,55 @@ static void print_guest_regs(const struct vcpu *v, const struct cpu_regs *r)
 
 void pv_crash(struct vcpu *v, struct cpu_regs *regs, const char *why)
 {
-    printk(KERN_ERR "d%u crashed: %s\n", v->domain->id, why);
-    v->domain->shutdown = true;
-    v->domain->shutdown_reason = HV_SHUTDOWN_crash;
-    pv_domain_shutdown(v, regs);
+    struct domain *d = v->domain;
+
+    printk(KERN_ERR "d%u crashed: %s\n", d->id, why);
+    sched_domain_shutdown(d, HV_SHUTDOWN_crash);
+    if (regs)
+        print_guest_regs(v, regs);
+    if (d->id == 0)
+        machine_halt_fatal(); /* as Xen: dom0's crash ends the machine (after the report) */
+    sched_leave();
 }
 
-/* Frames free before dom0 was built: destroying it must give exactly these back. */
-static uint64_t free_before_dom0;
+/* Frames free before the first domain was built: once every domain is gone, exactly these must
+ * be free again. */
+static uint64_t free_before_domains;
 
 void pv_note_free_frames(void)
 {
-    struct mm_stats st;
-
     xmalloc_trim();
-    mm_stats(&st);
-    free_before_dom0 = st.free;
+    free_before_domains = mm_free_frames();
 }
 
-/* Tear the domain down on the idle page tables and check that every frame came back. */
-static void destroy_and_account(struct vcpu *v)
+void pv_domain_destroy(struct domain *d)
 {
-    struct domain *d = v->domain;
     uint16_t id = d->id;
-    struct mm_stats st;
-
-    unsigned long problems = pv_audit();
+    bool last, dom0_ends = id == 0 && d->shutdown_reason != HV_SHUTDOWN_crash;
+    unsigned int reason = d->shutdown_reason;
+    uint64_t owned = d->nr_pages, free_now;
+    unsigned long problems = pv_audit_domain(d);
 
     printk("d%u audit: %s (%lu problems)\n", id, problems ? "FAILED" : "clean", problems);
-    pv_time_stop(v);
-    pv_release_ldt(v);
-    this_cpu()->current_vcpu = NULL;
-    write_cr3(mm_idle_root());
-    dom_destroy(d);
-    xmalloc_trim();
-    mm_stats(&st);
-    printk("d%u destroyed: %lu frames free, %lu before it was built: %s\n", id,
-           (unsigned long)st.free, (unsigned long)free_before_dom0,
-           st.free == free_before_dom0 ? "all returned" : "FRAMES LOST");
-}
-
-/*
- * dom0 ends the machine's life with its own, as on Xen: poweroff powers off, reboot reboots,
- * a crash stops the machine after the report (reboot after 5 s unless noreboot). Other domains
- * come with the toolstack.
- */
-void pv_domain_shutdown(struct vcpu *v, struct cpu_regs *regs)
-{
-    unsigned int reason = v->domain->shutdown_reason;
-
-    printk("d%u shut down: %s\n", v->domain->id,
-           reason == HV_SHUTDOWN_poweroff ? "poweroff"
-           : reason == HV_SHUTDOWN_reboot ? "reboot"
-           : reason == HV_SHUTDOWN_crash  ? "crash"
-                                          : "other reason");
-    if (reason == HV_SHUTDOWN_crash) {
-        if (regs)
-            print_guest_regs(v, regs);
-        machine_halt_fatal();
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        pv_time_stop(d->vcpu[i]); /* waits for a refresh running elsewhere */
+        pv_release_ldt(d->vcpu[i]);
     }
-    destroy_and_account(v);
-    if (reason == HV_SHUTDOWN_reboot)
+    dom_destroy(d);
+    last = dom_nr_domains() == 0;
+    xmalloc_trim();
+    free_now = mm_free_frames();
+    if (!last)
+        printk("d%u destroyed: %lu frames owned, %lu frames free\n", id, (unsigned long)owned,
+               (unsigned long)free_now);
+    else
+        printk("d%u destroyed: %lu frames free, %lu before the first domain was built: %s\n", id,
+               (unsigned long)free_now, (unsigned long)free_before_domains,
+               free_now == free_before_domains ? "all returned" : "FRAMES LOST");
+    if (dom0_ends && reason == HV_SHUTDOWN_reboot)
         machine_reboot();
-    machine_power_off();
+    if (dom0_ends || last) {
+        printk("%s: powering off\n", last ? "no domain left" : "dom0 shut down");
+        machine_power_off();
+    }
 }

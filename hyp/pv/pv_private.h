@@ -23,10 +23,16 @@ static inline struct hv_vcpu_info *vcpu_info(struct vcpu *v)
 
 /* Switch v between guest-kernel and guest-user mode: page-table root and GS base. */
 void pv_toggle_mode(struct vcpu *v);
+/* pv_bounce's vectors above the 256 of the trap table: the registered callbacks. */
+#define PV_BOUNCE_SYSCALL 0x100  /* syscall callback (a guest-user syscall) */
+#define PV_BOUNCE_EVENT 0x101    /* event callback (an upcall) */
+#define PV_BOUNCE_FAILSAFE 0x102 /* failsafe callback: use pv_bounce_failsafe */
 /* Deliver vector (with error code if has_error) to the guest's handler, from the ring-3 frame
  * in regs. Crashes the domain if there is no handler or the guest stack cannot take the frame. */
 void pv_bounce(struct vcpu *v, struct cpu_regs *regs, unsigned int vector, bool has_error,
                uint64_t error_code);
+/* Enter the failsafe callback: the data selectors sel[] = ds, es, fs, gs would not load. */
+void pv_bounce_failsafe(struct vcpu *v, struct cpu_regs *regs, const uint16_t sel[4]);
 /* Emulation of a faulting instruction: true if it was handled (regs advanced past it). */
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
@@ -69,6 +75,12 @@ unsigned int pv_gdt_frames(const struct vcpu *v);
 long pv_set_ldt(struct pv_mm *m, uint64_t base, unsigned int ents);
 unsigned int pv_ldt_frames(const struct vcpu *v);
 void pv_load_ldt(const struct vcpu *v);
+/* set_gdt for v: descriptor-page references on the frames, every entry checked; load: into this
+ * CPU's GDT now (v runs here). 0, -HV_EINVAL (too many entries, a refused descriptor, frames
+ * that cannot be descriptor pages), -HV_ENOMEM. On failure the old GDT stays. */
+long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries, bool load);
+/* Load v's GDT (set_gdt) into this CPU's GDT; on every switch to v. */
+void pv_load_gdt(struct vcpu *v);
 void pv_release_ldt(struct vcpu *v);
 /* Writable page tables assist: emulate a guest kernel's write to one of its L1 tables that
  * faulted (error code W and P). True if done (rip advanced); false: bounce the #PF. */
@@ -80,8 +92,5 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);
 void pv_time_start(struct vcpu *v);
 void pv_time_stop(struct vcpu *v);
 void pv_time_publish(struct vcpu *v);
-
-/* Domain finished (SCHEDOP_shutdown): what happens to the machine or the domain. */
-void pv_domain_shutdown(struct vcpu *v, struct cpu_regs *regs) __noreturn;
 
 #endif

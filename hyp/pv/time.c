@@ -58,5 +58,5 @@ void pv_time_start(struct vcpu *v)
 
 void pv_time_stop(struct vcpu *v)
 {
-    timer_stop(&v->time_refresh);
+    timer_kill(&v->time_refresh);
 }

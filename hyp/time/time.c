@@ -15,6 +15,7 @@
 static struct spinlock queue_locks[MAX_CPUS];
 static struct timer_queue queues[MAX_CPUS];                   /* [q] */
 static struct soft_timer *queue_store[MAX_CPUS][TIMERS_PER_CPU]; /* [q] */
+static struct soft_timer *volatile running[MAX_CPUS]; /* the callback each CPU runs now */
 
 /* Written once by time_init on the boot CPU. */
 static struct time_scale tsc_scale;
@@ -109,34 +110,62 @@ static void timer_irq(struct cpu_regs *regs __unused)
 
     spin_lock(&queue_locks[cpu]);
     while ((t = tq_pop_expired(&queues[cpu], time_now())) != NULL) {
+        running[cpu] = t;
         spin_unlock(&queue_locks[cpu]);
         t->fn(t, t->data);
         spin_lock(&queue_locks[cpu]);
+        running[cpu] = NULL;
     }
     program_next(cpu);
     spin_unlock(&queue_locks[cpu]);
 }
 
+/* Take t off whichever queue holds it. Only this CPU's APIC timer is re-programmed: another
+ * CPU whose earliest timer went away just takes one interrupt that finds nothing to run. */
+static void timer_dequeue(struct soft_timer *t)
+{
+    for (;;) {
+        unsigned int cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        uint64_t flags = spin_lock_irqsave(&queue_locks[cpu]);
+        bool here = t->cpu == cpu;
+
+        if (here && tq_remove(&queues[cpu], t) && cpu == cpu_id())
+            program_next(cpu);
+        spin_unlock_irqrestore(&queue_locks[cpu], flags);
+        if (here)
+            return;
+    }
+}
+
 int timer_set(struct soft_timer *t, uint64_t deadline)
 {
     unsigned int cpu = cpu_id();
-    uint64_t flags = spin_lock_irqsave(&queue_locks[cpu]);
-    int rc = tq_add(&queues[cpu], t, deadline);
+    uint64_t flags;
+    int rc;
 
-    if (rc == 0)
+    if (t->cpu != cpu)
+        timer_dequeue(t); /* it moves to this CPU's queue */
+    flags = spin_lock_irqsave(&queue_locks[cpu]);
+    rc = tq_add(&queues[cpu], t, deadline);
+    if (rc == 0) {
+        __atomic_store_n(&t->cpu, cpu, __ATOMIC_RELEASE);
         program_next(cpu);
+    }
     spin_unlock_irqrestore(&queue_locks[cpu], flags);
     return rc;
 }
 
 void timer_stop(struct soft_timer *t)
 {
-    unsigned int cpu = cpu_id();
-    uint64_t flags = spin_lock_irqsave(&queue_locks[cpu]);
+    timer_dequeue(t);
+}
 
-    if (tq_remove(&queues[cpu], t))
-        program_next(cpu);
-    spin_unlock_irqrestore(&queue_locks[cpu], flags);
+void timer_kill(struct soft_timer *t)
+{
+    timer_dequeue(t);
+    for (unsigned int cpu = 0; cpu < MAX_CPUS; cpu++)
+        while (running[cpu] == t && cpu != cpu_id())
+            cpu_relax();
 }
 
 void time_init_cpu(void)

@@ -28,10 +28,14 @@ void time_sample(uint64_t *tsc, uint64_t *now, struct time_scale *scale);
 
 /*
  * Soft timers. timer_set queues t on this CPU to call t->fn(t, t->data) at system time deadline
- * (in interrupt context, interrupts off); re-arming a queued timer moves it. -1 if this CPU's
- * queue is full. timer_stop removes it (from the CPU that set it). A callback may re-arm itself.
+ * (in interrupt context, interrupts off); re-arming a queued timer moves it, from whichever CPU
+ * held it. -1 if this CPU's queue is full. timer_stop removes it, from any CPU; its callback may
+ * still be running elsewhere. timer_kill also waits for that callback to end: after it the
+ * timer's memory may be freed (never call it from the callback, or holding a lock the callback
+ * takes). A callback may re-arm itself.
  */
 int timer_set(struct soft_timer *t, uint64_t deadline);
 void timer_stop(struct soft_timer *t);
+void timer_kill(struct soft_timer *t);
 
 #endif /* HYP_TIME_TIME_H */

@@ -82,6 +82,7 @@ void soft_timer_init(struct soft_timer *t, void (*fn)(struct soft_timer *, void 
     t->fn = fn;
     t->data = data;
     t->heap_index = TQ_NOT_QUEUED;
+    t->cpu = 0;
     t->seq = 0;
 }
 

@@ -16,6 +16,7 @@ struct soft_timer {
     void *data;
     uint32_t heap_index; /* slot in the queue's heap, TQ_NOT_QUEUED when idle */
     uint64_t seq;        /* insertion order: equal deadlines fire first-in, first-out */
+    uint32_t cpu;        /* hyp/time: the CPU whose queue holds it (or last held it) */
 };
 
 /*

@@ -9,9 +9,13 @@ GUEST_TESTS := hello xen_version traps cpuid hostile_console hypercall_args user
         mm_ptwr mm_memory_op mm_m2p mm_ldt_pageops mm_user_as time_info
 # Page-type rules (memory management), tests/guests/lib/mm.h.
 GUEST_TESTS += mm_refuse mm_linear mm_batch mm_rollback mm_unpin_inuse mm_stale
+# Kernels that only make sense next to other domains: booted by the scenarios below, never alone
+# as dom0 (each directory has a SCENARIO_ONLY file, which tells the integration runner).
+GUEST_MULTI_TESTS := evt_pingpong
+GUEST_TESTS += $(GUEST_MULTI_TESTS)
 GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/setup.c tests/guests/lib/printf.c \
         tests/guests/lib/string.c tests/guests/lib/traps.c tests/guests/lib/mm.c \
-        tests/guests/lib/mm2.c
+        tests/guests/lib/mm2.c tests/guests/lib/events.c
 
 # Freestanding, ring-3 PV kernel code: no red zone (Xen bounces exceptions onto the current
 # stack), no SSE, linked at 0xffffffff80000000 (-mcmodel=kernel: the top 2 GiB), not PIC.
@@ -48,7 +52,22 @@ $(foreach t,$(GUEST_TESTS),$(eval $(call guest_rule,$(t))))
 GUEST_KERNELS += $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_TESTS)))
 # For `make test-on-xen`: all but the ones that need the integration runner (typed input, a
 # crash report instead of a result line).
-GUEST_XEN_KERNELS := $(addprefix $(B)/guests/,$(addsuffix .elf,$(filter-out console_read crash,$(GUEST_TESTS))))
+GUEST_XEN_KERNELS := $(addprefix $(B)/guests/,$(addsuffix .elf,$(filter-out console_read crash \
+        $(GUEST_MULTI_TESTS),$(GUEST_TESTS))))
+
+# Multi-domain scenarios: tests/guests/scenarios/<name>.dts, a boot-domains device tree (format in
+# hyp/boot/domtree.h) that embeds its kernels with /incbin/("<kernel>.elf"), compiled with
+# build/guests as the include path into build/guests/<name>.dtb: one -initrd for the whole
+# scenario. tests/integration/run.py boots each one and names what it expects.
+GUEST_SCENARIOS := evt_pingpong evt_pingpong_smp many_domains
+GUEST_SCENARIO_DTBS := $(addprefix $(B)/guests/,$(addsuffix .dtb,$(GUEST_SCENARIOS)))
+
+# Every kernel is a prerequisite: a tree may /incbin/ any of them.
+$(B)/guests/%.dtb: tests/guests/scenarios/%.dts $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_TESTS)))
+	$(call say,DTC     $@)
+	$(Q)dtc -q -I dts -O dtb -i $(B)/guests -o $@ $<
+
+GUEST_KERNELS += $(GUEST_SCENARIO_DTBS)
 
 .PHONY: guests
-guests: $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_TESTS)))
+guests: $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_TESTS))) $(GUEST_SCENARIO_DTBS)

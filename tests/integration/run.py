@@ -613,6 +613,9 @@ def _register_guests():
         # A PENDING file names what the test still waits for in Hearth; it is built, not run.
         if os.path.isfile(os.path.join(here, name, 'PENDING')):
             continue
+        # A SCENARIO_ONLY kernel needs other domains: the scenarios below boot it.
+        if os.path.isfile(os.path.join(here, name, 'SCENARIO_ONLY')):
+            continue
         if name == 'console_read':
             register('guest_console_read')(guest_console_read_test)
             continue
@@ -625,6 +628,113 @@ def _register_guests():
 
 
 _register_guests()
+
+
+# ----------------------------------------------------------------------------------------------
+# Multi-domain scenarios (tests/guests/scenarios/<name>.dts -> build/guests/<name>.dtb): one
+# device tree of boot-time domains, passed as the only module (PVH -initrd), no dom0. Every
+# domain ends on its own; the last one's teardown powers the machine off.
+
+DOM_LINE = r'(?m)^\(d(\d+)\) '
+DOM_RESULT = r'\(d(\d+)\) Test result: (SUCCESS|FAILURE|ERROR|SKIP)[^\r\n]*'
+LAST_DOMAIN = r'\(HV\) no domain left: powering off'
+
+
+def dom_lines(text, domid, pattern):
+    """Matches of pattern in the console lines of domain domid ('(dN) ' stripped)."""
+    return [m for m in re.finditer(r'(?m)^\(d%d\) (?:%s)' % (domid, pattern), text)]
+
+
+def scenario_test(ctx, name, success, crashed=(), timeout=60.0, check=None):
+    """Boot build/guests/<name>.dtb with 2 CPUs and 512 MiB. Every domain in success prints
+    exactly one "Test result: SUCCESS", every domain in crashed is reported crashed by Hearth;
+    each one is audited clean and destroyed, the last teardown returns every frame, Hearth
+    powers off (status 33). Then check(ctx, log) for scenario-specific figures."""
+    dtb = os.path.join(ctx.opts.build, 'guests', name + '.dtb')
+    if not os.path.exists(dtb):
+        raise Fail('%s is missing (make builds it)' % dtb)
+    ctx.deadline = max(ctx.deadline, time.monotonic() + timeout)
+    s = ctx.boot(smp=2, mem='512M', initrd=dtb)
+    t_ready = None
+    while True:
+        m, _ = s.expect(r'(?:%s|%s|\(HV\) %s)' % (DOM_RESULT, LAST_DOMAIN, READY),
+                        'every domain\'s result and "no domain left: powering off"')
+        if re.search(READY, m.group(0)):
+            t_ready = time.monotonic()
+        elif re.search(LAST_DOMAIN, m.group(0)):
+            break
+    elapsed = time.monotonic() - (t_ready or s.t0)
+    s.line(r'Powering off', 'the hypervisor powering off after the last domain')
+    s.finish(STATUS_OFF)
+    log = s.log.text()
+    ctx.note('%s: %d domains done %.1f s after "Hearth ready" (TCG, -smp 2)'
+             % (name, len(success) + len(crashed), elapsed))
+    for m in re.finditer(r'(?m)^\(d\d+\) bench [^\n]*', log):
+        ctx.note(m.group(0))
+    problems = []
+    for d in success:
+        results = dom_lines(log, d, r'Test result: .*')
+        if len(results) != 1 or results[0].group(0) != '(d%d) Test result: SUCCESS' % d:
+            problems.append('d%d: %s' % (d, '; '.join(r.group(0) for r in results)
+                                         or 'no "Test result:" line'))
+    for d in crashed:
+        if not re.search(hv(r'd%d crashed: ' % d), log, re.M):
+            problems.append('d%d: no "d%d crashed:" line' % (d, d))
+        if not re.search(hv(r'd%d shut down: crash$' % d), log, re.M):
+            problems.append('d%d: no "d%d shut down: crash" line' % (d, d))
+    for d in list(success) + list(crashed):
+        if not re.search(hv(r'd%d audit: clean' % d), log, re.M):
+            problems.append('d%d: no clean frame audit' % d)
+        if not re.search(hv(r'd%d destroyed: ' % d), log, re.M):
+            problems.append('d%d: not destroyed' % d)
+    others = sorted({int(m.group(1)) for m in re.finditer(hv(r'd(\d+) shut down: '), log, re.M)}
+                    - set(success) - set(crashed))
+    if others:
+        problems.append('unexpected domains shut down: %s' % ', '.join('d%d' % d for d in others))
+    if not re.search(hv(r'd\d+ destroyed: .*: all returned$'), log, re.M):
+        problems.append('the last teardown does not say "all returned"')
+    if re.search(r'\*\*\* (FATAL|PANIC)', log):
+        problems.append('the hypervisor reported a fatal error')
+    if problems:
+        raise Fail('; '.join(problems))
+    if check:
+        check(ctx, log)
+
+
+def register_scenario(name, doc, success, **kw):
+    register('scenario_' + name, doc)(lambda ctx: scenario_test(ctx, name, success, **kw))
+
+
+def bench_figure(log, domid, bench, field='median'):
+    """The number after <field>= in domain domid's "bench <bench> ..." line."""
+    m = dom_lines(log, domid, r'bench %s .*\b%s=(\d+)' % (re.escape(bench), field))
+    if len(m) != 1:
+        raise Fail('d%d printed %d "bench %s ... %s=" lines, wanted 1'
+                   % (domid, len(m), bench, field))
+    return int(m[0].group(1))
+
+
+def check_pingpong(bench):
+    def check(ctx, log):
+        n = bench_figure(log, 2, bench, 'n')
+        if n != 100000:
+            raise Fail('bench %s: n=%d round trips, wanted 100000' % (bench, n))
+        for d, what in ((1, r'pong: 100000 events received, 100000 sent'),
+                        (2, r'ping: 100000 events sent, 100000 received')):
+            if not dom_lines(log, d, what):
+                raise Fail('d%d did not print "%s"' % (d, what))
+        bench_figure(log, 2, bench)
+    return check
+
+
+register_scenario('evt_pingpong', 'd1 pong / d2 ping, both on CPU 0: 100,000 event-channel '
+                  'round trips, none lost; bench evtchn_rtt_same_cpu', (1, 2), timeout=240,
+                  check=check_pingpong('evtchn_rtt_same_cpu'))
+register_scenario('evt_pingpong_smp', 'd1 pong on CPU 1 / d2 ping on CPU 0: 100,000 '
+                  'cross-CPU round trips, none lost; bench evtchn_rtt_cross_cpu', (1, 2),
+                  timeout=240, check=check_pingpong('evtchn_rtt_cross_cpu'))
+register_scenario('many_domains', 'd1..d8, 16 MiB each, running time_info on 2 CPUs: all '
+                  'SUCCESS, every frame returned', tuple(range(1, 9)), timeout=120)
 
 
 @register('loglvl_error')

@@ -23,7 +23,7 @@ extern const char xtf_trap_0[], xtf_trap_1[], xtf_trap_3[], xtf_trap_4[], xtf_tr
     xtf_trap_14[], xtf_trap_16[], xtf_trap_17[], xtf_trap_18[], xtf_trap_19[];
 
 #define TRAP(v, dpl, stub) { v, dpl, FLAT_KERNEL_CS64, 0, (uint64_t)(stub) }
-static const struct trap_info trap_table[] = {
+const struct trap_info xtf_trap_table[] = {
     TRAP(X86_EXC_DE, 0, xtf_trap_0),
     TRAP(X86_EXC_DB, 0, xtf_trap_1),
     TRAP(X86_EXC_BP, TI_DPL3, xtf_trap_3),   /* int3 is allowed from any ring */
@@ -45,7 +45,7 @@ static const struct trap_info trap_table[] = {
 
 long xtf_set_trap_table(void)
 {
-    return hc_set_trap_table(trap_table);
+    return hc_set_trap_table(xtf_trap_table);
 }
 
 /* Shut the domain down; Xen does not return from a successful SCHEDOP_shutdown. */

@@ -58,6 +58,8 @@ extern long xtf_trap_table_rc;                   /* HYPERVISOR_set_trap_table's 
 
 /* (Re)install the library's trap table (vectors 0-19 to lib/head.S); returns the hypercall's rc. */
 long xtf_set_trap_table(void);
+/* That table (vectors 0-19), ending with an all-zero entry; e.g. for a new vCPU's context. */
+extern const struct trap_info xtf_trap_table[];
 
 /*
  * Map the shared_info page (start_info.shared_info is a machine address) at a page of the

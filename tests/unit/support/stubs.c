@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "lib/lib.h"
 #include "support.h"
 
@@ -61,4 +62,9 @@ const char *symbol_lookup(uint64_t addr, uint64_t *off)
         return "fake_function";
     }
     return NULL;
+}
+
+/* spin_lock serves TLB flush requests while it waits; the host has none. */
+void smp_poll_flush(void)
+{
 }

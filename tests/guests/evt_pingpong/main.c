@@ -1,0 +1,160 @@
+/*
+ * evt_pingpong: one interdomain event channel, bounced between two domains (scenarios
+ * evt_pingpong and evt_pingpong_smp). The role comes from the domain's bootargs:
+ *   role=pong peer=<ping's domid>  allocates an unbound port for the peer (alloc_unbound) and
+ *                                  answers every event with one event;
+ *   role=ping peer=<pong's domid>  binds to that port (bind_interdomain, retried with yields
+ *                                  until pong has allocated it: pong allocates one port, so
+ *                                  ports 1..8 are tried), then sends and waits, rounds times.
+ * Both keep their port masked and wait with SCHEDOP_poll (which returns for a masked pending
+ * port), clearing the pending bit after each wake. No event may be lost or spare: each side
+ * receives exactly `rounds` events, checked against the count, and nothing is pending at the
+ * end. ping times batches of 1000 round trips with system time and prints
+ * `bench <bench=> median=<ns> ns n=<rounds>`: the median of the batch averages.
+ */
+#include "events.h"
+
+const char test_title[] = "evt_pingpong: interdomain event channel round trips";
+
+#define BATCH 1000
+#define MAX_BATCHES 1000
+#define WAIT_NS (10 * NS_PER_S)        /* a lost event shows as a 10 s wait */
+
+static uint64_t rounds;
+static unsigned int peer;
+
+static void pong(void)
+{
+    struct evtchn_status st;
+    evtchn_port_t port;
+    uint64_t received = 0, sent = 0;
+    long rc = ev_alloc_unbound(DOMID_SELF, (uint16_t)peer, &port);
+
+    if (rc) {
+        xtf_failure("alloc_unbound(self, remote d%u) returned %ld", peer, rc);
+        return;
+    }
+    ev_mask(port);
+    printk("pong: port %u allocated for d%u\n", port, peer);
+    while (received < rounds) {
+        if (!ev_wait(port, ev_now() + WAIT_NS)) {
+            xtf_failure("pong: no event %lu within 10 s (received %lu, sent %lu)",
+                        (unsigned long)received + 1, (unsigned long)received,
+                        (unsigned long)sent);
+            return;
+        }
+        received++;
+        if ((rc = ev_send(port)) != 0) {
+            xtf_failure("pong: send %lu on port %u returned %ld", (unsigned long)sent + 1, port,
+                        rc);
+            return;
+        }
+        sent++;
+    }
+    printk("pong: %lu events received, %lu sent\n", (unsigned long)received,
+           (unsigned long)sent);
+    rc = ev_status(DOMID_SELF, port, &st);
+    if (rc || st.status != EVTCHNSTAT_interdomain || st.u.interdomain.dom != peer)
+        xtf_failure("pong: status of port %u: rc %ld, status %u, remote d%u (wanted "
+                    "interdomain to d%u)", port, rc, st.status, st.u.interdomain.dom, peer);
+    if (ev_is_pending(port))
+        xtf_failure("pong: port %u pending after the last round: a spare event", port);
+}
+
+/* Bind to pong's port, which may not exist yet: retry for up to 10 s. */
+static bool ping_bind(evtchn_port_t *local)
+{
+    uint64_t end = ev_now() + WAIT_NS;
+    unsigned int tries = 0;
+    long rc = 0;
+
+    while (ev_now() < end) {
+        for (evtchn_port_t p = 1; p <= 8; p++) {
+            tries++;
+            rc = ev_bind_interdomain((uint16_t)peer, p, local);
+            if (rc == 0) {
+                printk("ping: port %u bound to d%u port %u after %u tries\n", *local, peer, p,
+                       tries);
+                return true;
+            }
+            if (rc != -XEN_EINVAL && rc != -XEN_ESRCH) {
+                xtf_failure("ping: bind_interdomain(d%u, %u) returned %ld", peer, p, rc);
+                return false;
+            }
+        }
+        ev_yield();
+    }
+    xtf_failure("ping: no port of d%u to bind within 10 s (%u tries, last rc %ld)", peer, tries,
+                rc);
+    return false;
+}
+
+static void ping(void)
+{
+    static uint64_t batch_ns[MAX_BATCHES];
+    char bench[64];
+    evtchn_port_t port;
+    uint64_t received = 0, sent = 0, nr_batches = rounds / BATCH;
+    long rc;
+
+    if (!ping_bind(&port))
+        return;
+    ev_mask(port);
+    /* bind_interdomain makes the new local port pending (Xen does, for events sent before). */
+    if (!ev_test_and_clear_pending(port))
+        printk("ping: note: port %u was not pending after the bind\n", port);
+    for (uint64_t b = 0; b < nr_batches; b++) {
+        uint64_t t0 = ev_now();
+
+        for (unsigned int i = 0; i < BATCH; i++) {
+            if ((rc = ev_send(port)) != 0) {
+                xtf_failure("ping: send %lu on port %u returned %ld", (unsigned long)sent + 1,
+                            port, rc);
+                return;
+            }
+            sent++;
+            if (!ev_wait(port, ev_now() + WAIT_NS)) {
+                xtf_failure("ping: no answer to event %lu within 10 s (received %lu)",
+                            (unsigned long)sent, (unsigned long)received);
+                return;
+            }
+            received++;
+        }
+        batch_ns[b] = (ev_now() - t0) / BATCH;
+    }
+    printk("ping: %lu events sent, %lu received\n", (unsigned long)sent,
+           (unsigned long)received);
+    if (ev_is_pending(port))
+        xtf_failure("ping: port %u pending after the last round: a spare event", port);
+    ev_cmdline_str("bench", bench, sizeof(bench));
+    printk("bench %s median=%lu ns n=%lu\n", bench[0] ? bench : "evtchn_rtt",
+           (unsigned long)ev_median(batch_ns, (unsigned int)nr_batches), (unsigned long)sent);
+}
+
+void test_main(void)
+{
+    char role[8];
+
+    ev_cmdline_str("role", role, sizeof(role));
+    peer = (unsigned int)ev_cmdline_num("peer", 0);
+    rounds = ev_cmdline_num("rounds", 100000);
+    if (rounds < BATCH || rounds > (uint64_t)BATCH * MAX_BATCHES || rounds % BATCH) {
+        xtf_error("rounds=%lu: not a multiple of %u up to %u", (unsigned long)rounds, BATCH,
+                  BATCH * MAX_BATCHES);
+        return;
+    }
+    if (!peer || peer >= DOMID_FIRST_RESERVED) {
+        xtf_error("bootargs \"%s\": no peer=<domid>", (const char *)xtf_start_info->cmd_line);
+        return;
+    }
+    if (!strcmp(role, "pong"))
+        pong();
+    else if (!strcmp(role, "ping"))
+        ping();
+    else {
+        xtf_error("bootargs \"%s\": role must be ping or pong",
+                  (const char *)xtf_start_info->cmd_line);
+        return;
+    }
+    xtf_success();
+}
