@@ -36,6 +36,7 @@ static struct {
     char console[32];
     unsigned int loglvl;
     struct dom0_mem dom0_mem;
+    unsigned int dom0_max_vcpus;
     bool noreboot;
     bool qemu_exit;
     char test_fault[16];
@@ -45,6 +46,7 @@ static const struct param params[] = {
     {"console", PARAM_STRING, opt.console, sizeof(opt.console), NULL},
     {"loglvl", PARAM_CUSTOM, &opt.loglvl, 0, parse_loglvl},
     {"dom0_mem", PARAM_CUSTOM, &opt.dom0_mem, 0, parse_dom0_mem},
+    {"dom0_max_vcpus", PARAM_UINT, &opt.dom0_max_vcpus, 0, NULL},
     {"noreboot", PARAM_BOOL, &opt.noreboot, 0, NULL},
     {"qemu_exit", PARAM_BOOL, &opt.qemu_exit, 0, NULL},
     {"test_fault", PARAM_STRING, opt.test_fault, sizeof(opt.test_fault), NULL},
@@ -273,7 +275,7 @@ static void start_domains(void)
     if (dom0.has_ramdisk)
         dom0.ramdisk = boot_info.mods[1];
     dom0.mem_bytes = dom0_memory();
-    dom0.nr_vcpus = 1;
+    dom0.nr_vcpus = MIN(MAX(opt.dom0_max_vcpus, 1u), (unsigned int)DOM_MAX_VCPUS);
     memcpy(dom0.cmdline, kernel->string, strnlen(kernel->string, sizeof(dom0.cmdline) - 1));
     dom0.max_evtchn_port = 1023;
     dom0.cpu_affinity = ~0ull;

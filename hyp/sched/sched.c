@@ -470,10 +470,7 @@ void sched_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t
             cancel_block(v);
             return;
         }
-    if (timeout && timeout <= time_now()) {
-        cancel_block(v);
-        return;
-    }
+    /* A timeout already past still blocks, as on Xen: the timer fires at once and wakes v. */
     if (timeout)
         timer_set(&v->poll_timer, timeout);
     sleep_if_blocked(v);

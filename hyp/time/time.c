@@ -120,8 +120,12 @@ static void timer_irq(struct cpu_regs *regs __unused)
     spin_unlock(&queue_locks[cpu]);
 }
 
-/* Take t off whichever queue holds it. Only this CPU's APIC timer is re-programmed: another
- * CPU whose earliest timer went away just takes one interrupt that finds nothing to run. */
+/*
+ * Take t off whichever queue holds it. t->cpu only changes with the lock of the queue it names
+ * held (timer_set holds both queues' locks to move a timer), so it is stable under that lock.
+ * Only this CPU's APIC timer is re-programmed: another CPU whose earliest timer went away just
+ * takes one interrupt that finds nothing to run.
+ */
 static void timer_dequeue(struct soft_timer *t)
 {
     for (;;) {
@@ -137,21 +141,44 @@ static void timer_dequeue(struct soft_timer *t)
     }
 }
 
+/* Lock the queues of CPUs a and b (lower first; once if they are the same). */
+static void lock_two(unsigned int a, unsigned int b)
+{
+    spin_lock(&queue_locks[MIN(a, b)]);
+    if (a != b)
+        spin_lock(&queue_locks[MAX(a, b)]);
+}
+
+static void unlock_two(unsigned int a, unsigned int b)
+{
+    if (a != b)
+        spin_unlock(&queue_locks[MAX(a, b)]);
+    spin_unlock(&queue_locks[MIN(a, b)]);
+}
+
 int timer_set(struct soft_timer *t, uint64_t deadline)
 {
     unsigned int cpu = cpu_id();
-    uint64_t flags;
+    uint64_t flags = irq_save();
+    unsigned int old;
     int rc;
 
-    if (t->cpu != cpu)
-        timer_dequeue(t); /* it moves to this CPU's queue */
-    flags = spin_lock_irqsave(&queue_locks[cpu]);
+    for (;;) {
+        old = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        lock_two(old, cpu);
+        if (t->cpu == old)
+            break;
+        unlock_two(old, cpu);
+    }
+    if (old != cpu)
+        (void)tq_remove(&queues[old], t); /* it moves to this CPU's queue */
     rc = tq_add(&queues[cpu], t, deadline);
     if (rc == 0) {
         __atomic_store_n(&t->cpu, cpu, __ATOMIC_RELEASE);
         program_next(cpu);
     }
-    spin_unlock_irqrestore(&queue_locks[cpu], flags);
+    unlock_two(old, cpu);
+    irq_restore(flags);
     return rc;
 }
 

@@ -1,7 +1,7 @@
 # bench.mk - benchmark guests (tests/bench/<name>/main.c, built on the PV test-kernel library of
 # tests/guests/lib) and `make bench` / `make bench-on-xen`.
 
-BENCH_KERNELS_NAMES := null_hypercall mm_ops
+BENCH_KERNELS_NAMES := null_hypercall mm_ops evt_ipi
 BENCH_KERNELS := $(addprefix $(B)/bench/,$(addsuffix .elf,$(BENCH_KERNELS_NAMES)))
 
 $(B)/bench/%.o: tests/bench/%.c

@@ -8,10 +8,10 @@ status=0
 for k in "$@"; do
     log=$(mktemp)
     if [ "$target" = hearth ]; then
-        timeout 300 qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp 1 -display none \
+        timeout 300 qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp 2 -display none \
             -monitor none -no-reboot -nic none -serial stdio \
             -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$build/hyp/hyp.elf" \
-            -initrd "$k" -append "console=com1 qemu_exit dom0_mem=128M" > "$log" 2>/dev/null
+            -initrd "$k" -append "console=com1 qemu_exit dom0_mem=128M dom0_max_vcpus=2" > "$log" 2>/dev/null
     else
         tests/guests/run-on-xen.sh -v -t 300 -l "$log" "$k" > /dev/null
     fi
