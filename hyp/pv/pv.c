@@ -23,7 +23,7 @@ void pv_toggle_mode(struct vcpu *v)
     load_gs_base(v);
 }
 
-void pv_exit_to_guest(struct cpu_regs *frame)
+__hot void pv_exit_to_guest(struct cpu_regs *frame)
 {
     if (this_cpu()->resched)
         sched_switch(frame); /* may load another vCPU into frame, or go idle for good */

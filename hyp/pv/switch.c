@@ -117,7 +117,7 @@ void pv_switch_to_idle(void)
     write_cr3(mm_idle_root());
 }
 
-void pv_deliver_events(struct vcpu *v, struct cpu_regs *frame)
+__hot void pv_deliver_events(struct vcpu *v, struct cpu_regs *frame)
 {
     struct hv_vcpu_info *vi = vcpu_info(v);
 

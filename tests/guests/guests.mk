@@ -11,7 +11,7 @@ GUEST_TESTS := hello xen_version traps cpuid hostile_console hypercall_args user
 GUEST_TESTS += mm_refuse mm_linear mm_batch mm_rollback mm_unpin_inuse mm_stale
 # Kernels that only make sense next to other domains: booted by the scenarios below, never alone
 # as dom0 (each directory has a SCENARIO_ONLY file, which tells the integration runner).
-GUEST_MULTI_TESTS := evt_pingpong sched_hog
+GUEST_MULTI_TESTS := evt_pingpong evt_hostile sched_hog sched_io timer_virq
 GUEST_TESTS += $(GUEST_MULTI_TESTS)
 GUEST_LIB_SRCS := tests/guests/lib/head.S tests/guests/lib/setup.c tests/guests/lib/printf.c \
         tests/guests/lib/string.c tests/guests/lib/traps.c tests/guests/lib/mm.c \
@@ -59,7 +59,8 @@ GUEST_XEN_KERNELS := $(addprefix $(B)/guests/,$(addsuffix .elf,$(filter-out cons
 # hyp/boot/domtree.h) that embeds its kernels with /incbin/("<kernel>.elf"), compiled with
 # build/guests as the include path into build/guests/<name>.dtb: one -initrd for the whole
 # scenario. tests/integration/run.py boots each one and names what it expects.
-GUEST_SCENARIOS := evt_pingpong evt_pingpong_smp many_domains crash_isolation
+GUEST_SCENARIOS := evt_pingpong evt_pingpong_smp evt_hostile many_domains crash_isolation timer_virq \
+        sched_weights sched_cap sched_io
 GUEST_SCENARIO_DTBS := $(addprefix $(B)/guests/,$(addsuffix .dtb,$(GUEST_SCENARIOS)))
 
 # Every kernel is a prerequisite: a tree may /incbin/ any of them.

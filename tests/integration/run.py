@@ -674,8 +674,9 @@ def scenario_test(ctx, name, success, crashed=(), timeout=60.0, check=None):
     s.line(r'Powering off', 'the hypervisor powering off after the last domain')
     s.finish(STATUS_OFF)
     log = s.log.text()
-    ctx.note('%s: %d domains done %.1f s after "Hearth ready" (TCG, -smp 2)'
-             % (name, len(success) + len(crashed), elapsed))
+    n = len(success) + len(crashed)
+    ctx.note('%s: %d domain%s done %.1f s after "Hearth ready" (TCG, -smp 2)'
+             % (name, n, '' if n == 1 else 's', elapsed))
     for m in re.finditer(r'(?m)^\(d\d+\) bench [^\n]*', log):
         ctx.note(m.group(0))
     problems = []
@@ -753,6 +754,78 @@ def check_crash_isolation(ctx, log):
 register_scenario('crash_isolation', 'd1 runs crash (ud2, no trap table) while d2 spins 3 s: '
                   'd1 crashed and torn down, d2 goes on to SUCCESS, all frames returned', (2,),
                   crashed=(1,), check=check_crash_isolation)
+def check_timer_virq(ctx, log):
+    bench_figure(log, 1, 'timer_lateness')
+    for what in (r'periodic 5 ms: .*', r'runstate v0 .*', r'vCPU 0: \d+ reads.*'):
+        ctx.note(need(log, r'^\(d1\) ' + what, 'the "%s" line of d1' % what).group(0))
+
+
+register_scenario('timer_virq', 'one domain, 2 vCPUs: VIRQ_TIMER never early (bench '
+                  'timer_lateness), singleshot -ETIME, 5 ms periodic, runstate sums, vCPU 1 up '
+                  'and time monotonic across vCPUs', (1,), check=check_timer_virq)
+def dom_figures(log, domid, prefix):
+    """The name=<int> pairs of domain domid's single '<prefix>: ...' line, as a dict."""
+    m = dom_lines(log, domid, re.escape(prefix) + r': .*')
+    if len(m) != 1:
+        raise Fail('d%d printed %d "%s:" lines, wanted 1' % (domid, len(m), prefix))
+    return {k: int(v) for k, v in re.findall(r'(\w+)=(\d+)', m[0].group(0))}
+
+
+def check_within(what, value, want, rel):
+    if abs(value - want) > rel * want:
+        raise Fail('%s is %.3f, wanted %.3f within %g %%' % (what, value, want, rel * 100))
+
+
+def check_weights(ctx, log):
+    light, heavy = dom_figures(log, 1, 'hog'), dom_figures(log, 2, 'hog')
+    ratio = heavy['running'] / max(light['running'], 1)
+    ctx.note('sched_weights: running d1 (weight 256) %.3f s, d2 (weight 512) %.3f s, ratio %.3f '
+             '(wanted 2.0 +- 5 %%)' % (light['running'] / 1e9, heavy['running'] / 1e9, ratio))
+    check_within('the running-time ratio d2/d1 (weights 512/256)', ratio, 2.0, 0.05)
+
+
+def check_cap(ctx, log):
+    hog, sleeper = dom_figures(log, 1, 'hog'), dom_figures(log, 2, 'sleeper')
+    share = hog['running'] / hog['elapsed']
+    idle = sleeper['running'] / sleeper['elapsed']
+    ctx.note('sched_cap: d1 (cap 50) ran %.1f %% of %.3f s; d2 (blocked) ran %.3f %%'
+             % (share * 100, hog['elapsed'] / 1e9, idle * 100))
+    check_within('the running share of d1 (cap 50)', share, 0.5, 0.05)
+    if idle >= 0.01:
+        raise Fail('d2 ran %.2f %% of the time while blocked (limit 1 %%)' % (idle * 100))
+
+
+def check_io(ctx, log):
+    io = dom_figures(log, 1, 'io')
+    hogs = [dom_figures(log, d, 'hog') for d in (2, 3)]
+    bench_figure(log, 1, 'wake_latency_with_hogs')
+    ctx.note('sched_io: d1 slept 500 x 1 ms in %.3f s, running %.3f s; hogs ran %.3f s and '
+             '%.3f s of %.3f s' % (io['elapsed'] / 1e9, io['running'] / 1e9,
+                                   hogs[0]['running'] / 1e9, hogs[1]['running'] / 1e9,
+                                   hogs[0]['elapsed'] / 1e9))
+    if io['elapsed'] > min(h['elapsed'] for h in hogs):
+        raise Fail('d1 took %.3f s: longer than the hogs spun (%.3f s), so not all of its '
+                   'sleeps were measured next to them'
+                   % (io['elapsed'] / 1e9, min(h['elapsed'] for h in hogs) / 1e9))
+
+
+register_scenario('sched_weights', 'two CPU hogs on CPU 0, weights 256 and 512: running '
+                  'times 1:2 within 5 %', (1, 2), check=check_weights)
+register_scenario('sched_cap', 'a CPU hog alone on CPU 1 with cap 50: runs 50 % within 5 %; '
+                  'a domain blocked 3 s in poll runs < 1 %', (1, 2), check=check_cap)
+register_scenario('sched_io', 'a domain sleeping 500 x 1 ms in poll next to two CPU hogs on '
+                  'CPU 0: never woken early; bench wake_latency_with_hogs', (1, 2, 3),
+                  check=check_io)
+def check_hostile(ctx, log):
+    need(log, r'^\(d3\) attacker: 31 ports allocated, then -28$', 'd3 allocating 31 ports, '
+         'then -ENOSPC')
+    need_in_order(log, [(r'^\(d1\) owner: port \d+ for d2, port \d+ for d3', 'd1\'s ports'),
+                        (r'^\(d3\) attacker: bound port \d+ to d1 port \d+', 'd3\'s bind')])
+
+
+register_scenario('evt_hostile', 'event_channel_op refusals (closed, free, foreign and '
+                  'out-of-range ports, foreign domains), exhaustion at max-evtchn-port 31 '
+                  '(-ENOSPC), a port for d2 that d3 cannot bind', (1, 3), check=check_hostile)
 register_scenario('many_domains', 'd1..d8, 16 MiB each, running time_info on 2 CPUs: all '
                   'SUCCESS, every frame returned', tuple(range(1, 9)), timeout=120)
 

@@ -25,6 +25,7 @@
 
 /* VIRQs (xen.h). VIRQ_TIMER is per vCPU. */
 #define VIRQ_TIMER 0
+#define NR_VIRQS   24
 
 /* event_channel_op commands (event_channel.h). */
 #define EVTCHNOP_bind_interdomain 0
