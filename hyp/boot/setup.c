@@ -206,6 +206,7 @@ static void start_domain(struct domain *d, const struct boot_domain *bd)
         dom_destroy(d);
         return;
     }
+    pv_domain_started();
     sched_vcpu_up(d->vcpu[0]);
 }
 

@@ -87,15 +87,6 @@ struct domain *dom_lookup(uint16_t id)
     return id < DOM_MAX_DOMAINS ? domains[id] : NULL;
 }
 
-unsigned int dom_nr_domains(void)
-{
-    unsigned int n = 0;
-
-    for (unsigned int id = 0; id < DOM_MAX_DOMAINS; id++)
-        n += __atomic_load_n(&domains[id], __ATOMIC_RELAXED) != NULL;
-    return n;
-}
-
 struct domain *dom_get(uint16_t id)
 {
     struct domain *d = NULL;

@@ -111,8 +111,6 @@ struct domain *dom_lookup(uint16_t id);
  * context (irqsave lock). Every successful dom_get is paired with a dom_put. */
 struct domain *dom_get(uint16_t id);
 void dom_put(struct domain *d);
-/* Domains in the table now. */
-unsigned int dom_nr_domains(void);
 /* vCPU id of d, or NULL if out of range. */
 static inline struct vcpu *dom_vcpu(const struct domain *d, unsigned int id)
 {

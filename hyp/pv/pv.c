@@ -114,6 +114,13 @@ void pv_crash(struct vcpu *v, struct cpu_regs *regs, const char *why)
 /* Frames free before the first domain was built: once every domain is gone, exactly these must
  * be free again. */
 static uint64_t free_before_domains;
+/* Domains built and not yet completely torn down (two CPUs may tear two down at once). */
+static unsigned int live_domains;
+
+void pv_domain_started(void)
+{
+    __atomic_fetch_add(&live_domains, 1, __ATOMIC_SEQ_CST);
+}
 
 void pv_note_free_frames(void)
 {
@@ -135,8 +142,10 @@ void pv_domain_destroy(struct domain *d)
         pv_release_ldt(d->vcpu[i]);
     }
     dom_destroy(d);
-    last = dom_nr_domains() == 0;
     xmalloc_trim();
+    last = __atomic_sub_fetch(&live_domains, 1, __ATOMIC_SEQ_CST) == 0;
+    if (last)
+        xmalloc_trim(); /* what the others freed meanwhile */
     free_now = mm_free_frames();
     if (!last)
         printk("d%u destroyed: %lu frames owned, %lu frames free\n", id, (unsigned long)owned,

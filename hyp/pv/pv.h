@@ -60,7 +60,10 @@ void pv_deliver_events(struct vcpu *v, struct cpu_regs *frame);
 void pv_copy_runstate(struct vcpu *v, const struct hv_vcpu_runstate_info *rs);
 /* Every return to ring 3 ends here (trap_dispatch): scheduling work, then event upcalls. */
 void pv_exit_to_guest(struct cpu_regs *frame);
-/* A domain whose vCPUs all run nowhere: audit, tear down, account for its frames. */
+/* A domain was handed to the scheduler: pv_domain_destroy counts it out again. */
+void pv_domain_started(void);
+/* A domain whose vCPUs all run nowhere: audit, tear down, account for its frames; the last
+ * one checks that every frame came back and powers the machine off. */
 void pv_domain_destroy(struct domain *d);
 
 /* The guest did something it cannot survive (an exception without a handler, a bad bounce

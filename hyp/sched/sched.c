@@ -223,7 +223,7 @@ static void slice_end(struct soft_timer *t, void *data __unused)
 {
     unsigned int cpu = cpu_id();
     uint64_t now = time_now(), flags = spin_lock_irqsave(&lock);
-    bool again = cs_tick(&cs, cpu, now);
+    bool again = cs_tick(&cs, cpu, now) || !cs.cpu[cpu].curr; /* idle: a parked unit's refill */
     uint64_t end = cs.cpu[cpu].slice_end;
 
     spin_unlock_irqrestore(&lock, flags);
@@ -464,7 +464,13 @@ void sched_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t
     v->nr_poll_ports = nr;
     v->polling = v->blocked = true;
     spin_unlock_irqrestore(&lock, flags);
-    /* A port that becomes pending after this point wakes v (sched_port_pending). */
+    /*
+     * A port that becomes pending after this point wakes v: its sender sets the pending bit (a
+     * locked instruction) and then reads polling (sched_port_pending). The fence keeps this
+     * CPU's polling store ahead of its pending-bit loads (x86 may reorder a load before an
+     * earlier store): without it both sides could miss each other.
+     */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned int i = 0; i < nr; i++)
         if (evt_port_pending(v->domain, ports[i]) == 1) {
             cancel_block(v);

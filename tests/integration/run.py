@@ -700,7 +700,9 @@ def scenario_test(ctx, name, success, crashed=(), timeout=60.0, check=None):
     if others:
         problems.append('unexpected domains shut down: %s' % ', '.join('d%d' % d for d in others))
     if not re.search(hv(r'd\d+ destroyed: .*: all returned$'), log, re.M):
-        problems.append('the last teardown does not say "all returned"')
+        last = re.findall(hv(r'(d\d+ destroyed: .*)$'), log, re.M)
+        problems.append('the last teardown does not say "all returned" (%s)'
+                        % (last[-1] if last else 'no "destroyed" line'))
     if re.search(r'\*\*\* (FATAL|PANIC)', log):
         problems.append('the hypervisor reported a fatal error')
     if problems:
