@@ -7,6 +7,9 @@ shift 2
 status=0
 for k in "$@"; do
     log=$(mktemp)
+    # A scenario (several domains from one device tree) runs on Hearth only: Xen has no boot-time
+    # domains from our tree format.
+    case "$k" in *.dtb) [ "$target" = hearth ] || continue ;; esac
     if [ "$target" = hearth ]; then
         timeout 300 qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp 2 -display none \
             -monitor none -no-reboot -nic none -serial stdio \

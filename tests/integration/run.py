@@ -737,12 +737,6 @@ def check_pingpong(bench):
     return check
 
 
-register_scenario('evt_pingpong', 'd1 pong / d2 ping, both on CPU 0: 100,000 event-channel '
-                  'round trips, none lost; bench evtchn_rtt_same_cpu', (1, 2), timeout=240,
-                  check=check_pingpong('evtchn_rtt_same_cpu'))
-register_scenario('evt_pingpong_smp', 'd1 pong on CPU 1 / d2 ping on CPU 0: 100,000 '
-                  'cross-CPU round trips, none lost; bench evtchn_rtt_cross_cpu', (1, 2),
-                  timeout=240, check=check_pingpong('evtchn_rtt_cross_cpu'))
 def check_crash_isolation(ctx, log):
     need_in_order(log, [(r'^\(d2\) --- Hearth PV test kernel', 'd2 starting'),
                         (hv(r'd1 crashed: exception without a handler'), 'd1\'s crash'),
@@ -753,18 +747,12 @@ def check_crash_isolation(ctx, log):
     ctx.note(need(log, r'^\(d2\) hog: .*', 'the hog line').group(0))
 
 
-register_scenario('crash_isolation', 'd1 runs crash (ud2, no trap table) while d2 spins 3 s: '
-                  'd1 crashed and torn down, d2 goes on to SUCCESS, all frames returned', (2,),
-                  crashed=(1,), check=check_crash_isolation)
 def check_timer_virq(ctx, log):
     bench_figure(log, 1, 'timer_lateness')
     for what in (r'periodic 5 ms: .*', r'runstate v0 .*', r'vCPU 0: \d+ reads.*'):
         ctx.note(need(log, r'^\(d1\) ' + what, 'the "%s" line of d1' % what).group(0))
 
 
-register_scenario('timer_virq', 'one domain, 2 vCPUs: VIRQ_TIMER never early (bench '
-                  'timer_lateness), singleshot -ETIME, 5 ms periodic, runstate sums, vCPU 1 up '
-                  'and time monotonic across vCPUs', (1,), check=check_timer_virq)
 def dom_figures(log, domid, prefix):
     """The name=<int> pairs of domain domid's single '<prefix>: ...' line, as a dict."""
     m = dom_lines(log, domid, re.escape(prefix) + r': .*')
@@ -811,13 +799,6 @@ def check_io(ctx, log):
                    % (io['elapsed'] / 1e9, min(h['elapsed'] for h in hogs) / 1e9))
 
 
-register_scenario('sched_weights', 'two CPU hogs on CPU 0, weights 256 and 512: running '
-                  'times 1:2 within 5 %', (1, 2), check=check_weights)
-register_scenario('sched_cap', 'a CPU hog alone on CPU 1 with cap 50: runs 50 % within 5 %; '
-                  'a domain blocked 3 s in poll runs < 1 %', (1, 2), check=check_cap)
-register_scenario('sched_io', 'a domain sleeping 500 x 1 ms in poll next to two CPU hogs on '
-                  'CPU 0: never woken early; bench wake_latency_with_hogs', (1, 2, 3),
-                  check=check_io)
 def check_hostile(ctx, log):
     need(log, r'^\(d3\) attacker: 31 ports allocated, then -28$', 'd3 allocating 31 ports, '
          'then -ENOSPC')
@@ -825,11 +806,32 @@ def check_hostile(ctx, log):
                         (r'^\(d3\) attacker: bound port \d+ to d1 port \d+', 'd3\'s bind')])
 
 
+# Each scenario and what it expects (the list of scenarios is GUEST_SCENARIOS in
+# tests/guests/guests.mk).
+register_scenario('evt_pingpong', 'd1 pong / d2 ping, both on CPU 0: 100,000 event-channel '
+                  'round trips, none lost; bench evtchn_rtt_same_cpu', (1, 2), timeout=240,
+                  check=check_pingpong('evtchn_rtt_same_cpu'))
+register_scenario('evt_pingpong_smp', 'd1 pong on CPU 1 / d2 ping on CPU 0: 100,000 '
+                  'cross-CPU round trips, none lost; bench evtchn_rtt_cross_cpu', (1, 2),
+                  timeout=300, check=check_pingpong('evtchn_rtt_cross_cpu'))
 register_scenario('evt_hostile', 'event_channel_op refusals (closed, free, foreign and '
                   'out-of-range ports, foreign domains), exhaustion at max-evtchn-port 31 '
                   '(-ENOSPC), a port for d2 that d3 cannot bind', (1, 3), check=check_hostile)
 register_scenario('many_domains', 'd1..d8, 16 MiB each, running time_info on 2 CPUs: all '
                   'SUCCESS, every frame returned', tuple(range(1, 9)), timeout=120)
+register_scenario('crash_isolation', 'd1 runs crash (ud2, no trap table) while d2 spins 3 s: '
+                  'd1 crashed and torn down, d2 goes on to SUCCESS, all frames returned', (2,),
+                  crashed=(1,), check=check_crash_isolation)
+register_scenario('timer_virq', 'one domain, 2 vCPUs: VIRQ_TIMER never early (bench '
+                  'timer_lateness), singleshot -ETIME, 5 ms periodic, runstate sums, vCPU 1 up '
+                  'and time monotonic across vCPUs', (1,), check=check_timer_virq)
+register_scenario('sched_weights', 'two CPU hogs on CPU 0, weights 256 and 512: running '
+                  'times 1:2 within 5 %', (1, 2), check=check_weights)
+register_scenario('sched_cap', 'a CPU hog alone on CPU 1 with cap 50: runs 50 % within 5 %; '
+                  'a domain blocked 3 s in poll runs < 1 %', (1, 2), check=check_cap)
+register_scenario('sched_io', 'a domain sleeping 500 x 1 ms in poll next to two CPU hogs on '
+                  'CPU 0: never woken early; bench wake_latency_with_hogs', (1, 2, 3),
+                  check=check_io)
 
 
 @register('loglvl_error')

@@ -185,17 +185,22 @@ void ev_set_upcall_mask(unsigned int vcpu, uint8_t mask)
     __atomic_store_n(&si->vcpu_info[vcpu % 32].evtchn_upcall_mask, mask, __ATOMIC_SEQ_CST);
 }
 
-bool ev_wait(evtchn_port_t port, uint64_t deadline)
+enum ev_wait_result ev_wait_port(evtchn_port_t port, uint64_t deadline)
 {
     if (ev_test_and_clear_pending(port))
-        return true;
+        return EV_WAIT_EVENT;
     for (;;) {
         ev_poll(&port, 1, deadline);    /* returns at once if the port is pending */
+        if (ev_now() >= deadline)       /* read first: an event after it is late, not lost */
+            return ev_test_and_clear_pending(port) ? EV_WAIT_LATE : EV_WAIT_TIMEOUT;
         if (ev_test_and_clear_pending(port))
-            return true;
-        if (ev_now() >= deadline)
-            return false;
+            return EV_WAIT_EVENT;
     }
+}
+
+bool ev_wait(evtchn_port_t port, uint64_t deadline)
+{
+    return ev_wait_port(port, deadline) != EV_WAIT_TIMEOUT;
 }
 
 /* ---- system time --------------------------------------------------------------------------- */

@@ -249,9 +249,14 @@ bool ev_is_masked(evtchn_port_t port);
 void ev_set_upcall_mask(unsigned int vcpu, uint8_t mask);
 
 /*
- * Wait (SCHEDOP_poll) until port is pending, then clear it. Returns true, or false if it did
- * not become pending by system time deadline (read on vCPU 0).
+ * Wait (SCHEDOP_poll with timeout deadline, system time read on vCPU 0) until port is pending,
+ * then clear it. Returns EV_WAIT_EVENT; EV_WAIT_LATE if the port was found pending only once
+ * the deadline had passed (the poll ended at its timeout, not at the event: a lost wake-up,
+ * unless the event came in the last instant); EV_WAIT_TIMEOUT if it never became pending.
  */
+enum ev_wait_result { EV_WAIT_EVENT, EV_WAIT_LATE, EV_WAIT_TIMEOUT };
+enum ev_wait_result ev_wait_port(evtchn_port_t port, uint64_t deadline);
+/* ev_wait_port: true for an event, early or late. */
 bool ev_wait(evtchn_port_t port, uint64_t deadline);
 
 /* ---- system time --------------------------------------------------------------------------- */
