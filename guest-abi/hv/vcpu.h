@@ -100,15 +100,16 @@ HV_CHECK_SIZE(hv_vcpu_set_singleshot_timer, 16);
 /*
  * Move the vCPU's vcpu_info out of shared_info to offset bytes into the guest frame mfn (the
  * domain's, writable: it takes a writable type reference for the domain's life). Once per vCPU.
- * Errors: -HV_EINVAL (offset with the struct crossing the page end, rsvd not 0, not the
- * domain's frame, already registered), -HV_EBUSY if the frame cannot be made writable.
+ * Errors: -HV_ENXIO (the struct would cross the page end), -HV_EINVAL (not the domain's
+ * frame or not writable, already registered, another vCPU that is up). rsvd is ignored, as on
+ * Xen.
  */
 #define HV_VCPUOP_register_vcpu_info 10
 #ifndef __ASSEMBLY__
 struct hv_vcpu_register_vcpu_info {
     uint64_t mfn;    /* IN */
     uint32_t offset; /* IN */
-    uint32_t rsvd;   /* IN: 0 */
+    uint32_t rsvd;   /* IN: unused */
 };
 HV_CHECK_SIZE(hv_vcpu_register_vcpu_info, 16);
 #endif

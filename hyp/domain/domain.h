@@ -49,7 +49,9 @@ struct vcpu {
     uint8_t iopl;              /* virtual I/O privilege level (physdev set_iopl), 0-3 */
     bool fpu_used;             /* fpu_area holds state to restore */
     uint8_t fpu_area[512] __attribute__((aligned(16))); /* fxsave image */
-    void *vcpu_info;           /* this vCPU's struct vcpu_info, in shared_info */
+    void *vcpu_info;           /* this vCPU's struct vcpu_info: in shared_info, or in a guest
+                                * frame after VCPUOP_register_vcpu_info */
+    mfn_t vcpu_info_mfn;       /* that guest frame (a writable type reference), 0: none */
     uint64_t gdt_frames[14];   /* set_gdt: the guest's GDT frames (MFNs) */
     unsigned int gdt_entries;  /* entries of the guest's GDT (0: none) */
     uint64_t ldt_frames[16];   /* MMUEXT_SET_LDT: the guest's LDT frames (MFNs) */

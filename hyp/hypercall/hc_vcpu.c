@@ -71,11 +71,20 @@ static long set_singleshot(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+/* rsvd is not checked: Xen 4.17 ignores it, and guests written for Xen may leave junk there. */
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+    struct hv_vcpu_register_vcpu_info r;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -HV_EFAULT;
+    return pv_register_vcpu_info(v, r.mfn, r.offset);
+}
+
 /*
  * vcpu_op(cmd, vcpuid, arg) for a vCPU of the caller's domain. -HV_ENOENT for a vcpuid it does
  * not have; each cmd's errors in hv/vcpu.h. Timers may be set on another vCPU of the domain, as
- * on Xen. register_vcpu_info: the shared_info slots serve all 32 vCPUs, so -HV_ENOSYS makes
- * guests keep using them (Linux does).
+ * on Xen. send_nmi, get_physid and register_vcpu_time_memory_area: -HV_ENOSYS.
  */
 long hc_vcpu_op(struct hc_call *c)
 {
@@ -108,6 +117,8 @@ long hc_vcpu_op(struct hc_call *c)
     case HV_VCPUOP_stop_singleshot_timer:
         sched_set_singleshot(v, 0);
         return 0;
+    case HV_VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, arg);
     default:
         return -HV_ENOSYS;
     }

@@ -124,6 +124,10 @@ static void count_vcpu(struct audit *a, struct vcpu *v)
         a->gen[v->gdt_frames[i]]++;
         a->typ[v->gdt_frames[i]]++;
     }
+    if (v->vcpu_info_mfn && v->vcpu_info_mfn < a->nr_frames) {
+        a->gen[v->vcpu_info_mfn]++;
+        a->typ[v->vcpu_info_mfn]++;
+    }
     for (unsigned int i = 0; i < pv_ldt_frames(v); i++) {
         a->gen[v->ldt_frames[i]]++;
         a->typ[v->ldt_frames[i]]++;

@@ -140,6 +140,7 @@ void pv_domain_destroy(struct domain *d)
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         pv_time_stop(d->vcpu[i]); /* waits for a refresh running elsewhere */
         pv_release_ldt(d->vcpu[i]);
+        pv_release_vcpu_info(d->vcpu[i]);
     }
     dom_destroy(d);
     xmalloc_trim();

@@ -78,6 +78,16 @@ void pv_crash(struct vcpu *v, struct cpu_regs *regs, const char *why) __noreturn
  */
 long pv_vcpu_initialise(struct vcpu *v, const struct hv_vcpu_guest_context *c);
 
+/*
+ * VCPUOP_register_vcpu_info: v's vcpu_info moves to offset bytes into frame mfn of its domain,
+ * which takes a writable type reference until the domain ends (pv_release_vcpu_info). The
+ * contents move along; all events count as pending once (the guest rescans). 0; -HV_ENXIO if
+ * the struct would cross the page end; -HV_EINVAL if v already moved its vcpu_info, the frame
+ * is not the domain's or cannot be writable, or v is another vCPU that is up.
+ */
+long pv_register_vcpu_info(struct vcpu *v, uint64_t mfn, uint32_t offset);
+void pv_release_vcpu_info(struct vcpu *v);
+
 /* PV hypercalls (hyp/pv/hypercalls.c), in the hypercall table. */
 long pv_hc_set_trap_table(struct hc_call *c);
 long pv_hc_stack_switch(struct hc_call *c);

@@ -1,7 +1,9 @@
-/* vcpu.c - VCPUOP_initialise for PV vCPUs: a secondary vCPU's first register state, page
- * tables, callbacks, trap table and GDT, checked as the matching hypercalls check them. */
+/* vcpu.c - VCPUOP_initialise for PV vCPUs (a secondary vCPU's first register state, page
+ * tables, callbacks, trap table and GDT, checked as the matching hypercalls check them) and
+ * VCPUOP_register_vcpu_info (a vCPU's vcpu_info moved into a guest frame). */
 #include "hv/callback.h"
 #include "pv/pv_private.h"
+#include "sched/sched.h"
 
 static bool is_canonical(uint64_t va)
 {
@@ -97,4 +99,42 @@ long pv_vcpu_initialise(struct vcpu *v, const struct hv_vcpu_guest_context *c)
     set_callbacks_and_traps(v, c);
     __atomic_store_n(&v->initialised, true, __ATOMIC_RELEASE);
     return 0;
+}
+
+long pv_register_vcpu_info(struct vcpu *v, uint64_t mfn, uint32_t offset)
+{
+    struct hv_vcpu_info *vi;
+    struct pv_mm m;
+    long rc;
+
+    if (offset > PAGE_SIZE - sizeof(*vi))
+        return -HV_ENXIO; /* as Xen's map_vcpu_info */
+    if (v->vcpu_info_mfn || !dom_owns(v->domain, mfn))
+        return -HV_EINVAL;
+    if (v != pv_current() && sched_vcpu_is_up(v))
+        return -HV_EINVAL; /* another vCPU's vcpu_info moves only while it is down */
+    pv_mm_begin(&m, v, v->domain);
+    rc = pt_get_page_and_type(&v->domain->pt, mfn, PGT_WRITABLE, &m.w);
+    pv_mm_end(&m);
+    if (rc)
+        return -HV_EINVAL;
+    vi = (struct hv_vcpu_info *)((char *)maddr_to_virt(mfn << PAGE_SHIFT) + offset);
+    memcpy(vi, v->vcpu_info, sizeof(*vi));
+    /* As Xen: everything counts as pending once, so the guest rescans its ports. */
+    vi->evtchn_upcall_pending = 1;
+    vi->evtchn_pending_sel = ~0ull;
+    __atomic_store_n(&v->vcpu_info, (void *)vi, __ATOMIC_RELEASE);
+    v->vcpu_info_mfn = mfn;
+    pv_time_publish(v);
+    return 0;
+}
+
+void pv_release_vcpu_info(struct vcpu *v)
+{
+    if (!v->vcpu_info_mfn)
+        return;
+    spin_lock(&v->domain->mm_lock);
+    pt_put_page_and_type(&v->domain->pt, v->vcpu_info_mfn);
+    spin_unlock(&v->domain->mm_lock);
+    v->vcpu_info_mfn = 0;
 }

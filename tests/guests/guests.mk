@@ -8,7 +8,7 @@ GUEST_TESTS := hello xen_version traps cpuid hostile_console hypercall_args user
         privileged mm_pin mm_update \
         mm_ptwr mm_memory_op mm_m2p mm_ldt_pageops mm_user_as time_info
 # Page-type rules (memory management), tests/guests/lib/mm.h.
-GUEST_TESTS += mm_refuse mm_linear mm_batch mm_rollback mm_unpin_inuse mm_stale
+GUEST_TESTS += mm_refuse mm_linear mm_batch mm_rollback mm_unpin_inuse mm_stale evt_upcall
 # Kernels that only make sense next to other domains: booted by the scenarios below, never alone
 # as dom0 (each directory has a SCENARIO_ONLY file, which tells the integration runner).
 GUEST_MULTI_TESTS := evt_pingpong evt_hostile sched_hog sched_io timer_virq

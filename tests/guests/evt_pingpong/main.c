@@ -7,7 +7,8 @@
  *                                  until pong has allocated it: pong allocates one port, so
  *                                  ports 1..8 are tried), then sends and waits, rounds times.
  * Both keep their port masked and wait with SCHEDOP_poll (which returns for a masked pending
- * port), clearing the pending bit after each wake. No event may be lost or spare: each side
+ * port), clearing the pending bit after each wake. A poll that ends at its 2 s timeout with the
+ * port pending is a lost wake-up, a failure. No event may be lost or spare: each side
  * receives exactly `rounds` events, checked against the count, and nothing is pending at the
  * end. ping times batches of 1000 round trips with system time and prints
  * `bench <bench=> median=<ns> ns n=<rounds> mean=<ns> ns max_batch=<ns> ns`: the median of the
@@ -23,6 +24,27 @@ const char test_title[] = "evt_pingpong: interdomain event channel round trips";
 
 static uint64_t rounds;
 static unsigned int peer;
+
+/*
+ * Wait up to ns for event nth on port; false after reporting a failure: nothing came, or the
+ * poll ended only at its timeout although the event was there (a lost wake-up).
+ */
+static bool wait_event(const char *who, evtchn_port_t port, uint64_t ns, uint64_t nth)
+{
+    switch (ev_wait_port(port, ev_now() + ns)) {
+    case EV_WAIT_EVENT:
+        return true;
+    case EV_WAIT_LATE:
+        xtf_failure("%s: event %lu on port %u was pending when the poll timed out after %lu ms: "
+                    "lost wake-up", who, (unsigned long)nth, port,
+                    (unsigned long)(ns / NS_PER_MS));
+        return false;
+    default:
+        xtf_failure("%s: no event %lu on port %u within %lu ms", who, (unsigned long)nth, port,
+                    (unsigned long)(ns / NS_PER_MS));
+        return false;
+    }
+}
 
 /* While ping is bound: our port is interdomain, connected to ping's domain. */
 static void check_status(evtchn_port_t port)
@@ -49,14 +71,8 @@ static void pong(void)
     printk("pong: port %u allocated for d%u\n", port, peer);
     while (received < rounds) {
         /* The first event waits for ping to be built and to bind: 10 s. */
-        uint64_t wait = received ? WAIT_NS : 10 * NS_PER_S;
-
-        if (!ev_wait(port, ev_now() + wait)) {
-            xtf_failure("pong: no event %lu within %lu s (received %lu, sent %lu)",
-                        (unsigned long)received + 1, (unsigned long)(wait / NS_PER_S),
-                        (unsigned long)received, (unsigned long)sent);
+        if (!wait_event("pong", port, received ? WAIT_NS : 10 * NS_PER_S, received + 1))
             return;
-        }
         received++;
         if (received == 1)
             check_status(port);  /* ping is bound, and waits for this answer */
@@ -126,11 +142,8 @@ static void ping(void)
                 return;
             }
             sent++;
-            if (!ev_wait(port, ev_now() + WAIT_NS)) {
-                xtf_failure("ping: no answer to event %lu within 2 s (received %lu)",
-                            (unsigned long)sent, (unsigned long)received);
+            if (!wait_event("ping", port, WAIT_NS, sent))
                 return;
-            }
             received++;
         }
         batch_ns[b] = (ev_now() - t0) / BATCH;
